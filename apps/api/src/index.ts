@@ -1,0 +1,3 @@
+export type { AppRouter } from './trpc/router';
+export { createApp } from './app';
+export { createServices, type Services } from './services';

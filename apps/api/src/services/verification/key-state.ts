@@ -1,0 +1,115 @@
+import type { RefillConfig } from '@keyward/core';
+import {
+  type Db,
+  keys,
+  keysPermissions,
+  keysRoles,
+  memberships,
+  organizations,
+  permissions,
+  roles,
+  rolesPermissions,
+} from '@keyward/db';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Plan } from '../../env';
+import type { OrgRole } from '../actor';
+import type { PlanPolicy } from '../plans';
+import { effectiveRatelimit } from '../keys/effective-ratelimit';
+import type { EffectiveRatelimit } from '../keys/types';
+
+/** Everything a verification needs about a key, loaded in one go and safe to cache. */
+export interface KeyState {
+  id: string;
+  hash: string;
+  organizationId: string;
+  apiId: string;
+  userId: string | null;
+  serviceAccountId: string | null;
+  /** The role the key acts with; null when its user has left the organization. */
+  role: OrgRole | null;
+  plan: Plan;
+  name: string | null;
+  ownerId: string | null;
+  externalId: string | null;
+  meta: Record<string, unknown> | null;
+  environment: string | null;
+  scopes: string[];
+  /** Direct permissions plus those of the key's roles. */
+  permissions: ReadonlySet<string>;
+  roles: string[];
+  enabled: boolean;
+  revoked: boolean;
+  expiresAt: number | null;
+  /** A snapshot for display; the authoritative count lives in the database. */
+  remaining: number | null;
+  refill: RefillConfig | null;
+  ratelimit: EffectiveRatelimit;
+}
+
+export type KeyStateLoader = (hash: string) => Promise<KeyState | null>;
+
+export function createKeyStateLoader(db: Db, plans: PlanPolicy): KeyStateLoader {
+  return async (hash) => {
+    const [row] = await db
+      .select({ key: keys, plan: organizations.plan, role: memberships.role })
+      .from(keys)
+      .innerJoin(organizations, eq(organizations.id, keys.organizationId))
+      .leftJoin(memberships, and(eq(memberships.organizationId, keys.organizationId), eq(memberships.userId, keys.userId)))
+      .where(eq(keys.hash, hash));
+    if (!row) return null;
+    const k = row.key;
+    const [direct, viaRoles] = await Promise.all([
+      db
+        .select({ name: permissions.name })
+        .from(keysPermissions)
+        .innerJoin(permissions, eq(permissions.id, keysPermissions.permissionId))
+        .where(eq(keysPermissions.keyId, k.id)),
+      db
+        .select({ role: roles.name, roleId: roles.id })
+        .from(keysRoles)
+        .innerJoin(roles, eq(roles.id, keysRoles.roleId))
+        .where(eq(keysRoles.keyId, k.id)),
+    ]);
+    const roleIds = viaRoles.map((r) => r.roleId);
+    const inherited = roleIds.length
+      ? await db
+          .select({ name: permissions.name })
+          .from(rolesPermissions)
+          .innerJoin(permissions, eq(permissions.id, rolesPermissions.permissionId))
+          .where(inArray(rolesPermissions.roleId, roleIds))
+      : [];
+    const plan = row.plan as Plan;
+    return {
+      id: k.id,
+      hash: k.hash,
+      organizationId: k.organizationId,
+      apiId: k.apiId,
+      userId: k.userId,
+      serviceAccountId: k.serviceAccountId,
+      // A key without a user (service account, root key) acts as an admin bounded by its scopes.
+      role: k.userId ? ((row.role as OrgRole | null) ?? null) : 'admin',
+      plan,
+      name: k.name,
+      ownerId: k.ownerId,
+      externalId: k.externalId,
+      meta: (k.meta as Record<string, unknown> | null) ?? null,
+      environment: k.environment,
+      scopes: k.scopes,
+      permissions: new Set([...direct, ...inherited].map((p) => p.name)),
+      roles: viaRoles.map((r) => r.role).sort(),
+      enabled: k.enabled,
+      revoked: k.revokedAt !== null || k.deletedAt !== null,
+      expiresAt: k.expiresAt?.getTime() ?? null,
+      remaining: k.remaining,
+      refill:
+        k.refillInterval && k.refillAmount !== null
+          ? {
+              interval: k.refillInterval as 'daily' | 'monthly',
+              amount: k.refillAmount,
+              ...(k.refillDay !== null ? { refillDay: k.refillDay } : {}),
+            }
+          : null,
+      ratelimit: effectiveRatelimit(k, plans.limits(plan)),
+    };
+  };
+}
