@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -9,6 +10,37 @@ const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).defa
 
 const plan = z.enum(['free', 'standard', 'pro']);
 
+/**
+ * GitHub secret-scanning public keys, `[{key_identifier, key}]` with PEM keys, as GitHub serves
+ * them at api.github.com/meta/public_keys/secret_scanning. Configured, never fetched: our
+ * machines may be offline. Each PEM is parsed here so a broken one stops startup.
+ */
+const secretScanningKeys = z
+  .string()
+  .default('[]')
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON: [{"key_identifier": "...", "key": "-----BEGIN PUBLIC KEY-----..."}]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(
+      z.object({
+        key_identifier: z.string().min(1),
+        key: z.string().refine((pem) => {
+          try {
+            return createPublicKey(pem).asymmetricKeyType === 'ec';
+          } catch {
+            return false;
+          }
+        }, 'must be a PEM-encoded EC public key'),
+      }),
+    ),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(3000, 0).pipe(z.number().max(65535)),
@@ -18,6 +50,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KEYWARD_OPEN_SIGNUP: bool,
   KEYWARD_DEFAULT_PLAN: plan.default('standard'),
+  // Seals recoverable keys and stored Idempotency-Key replays. Unset: `recoverable` is a 400 and
+  // replays are sealed with a per-process key, so they last only as long as the process
+  // (set it whenever more than one instance serves the API).
   KEYWARD_ENCRYPTION_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'KEYWARD_ENCRYPTION_KEY must be 64 hex characters (32 bytes)')
@@ -35,6 +70,11 @@ const envSchema = z.object({
   KEYWARD_PLAN_STANDARD_KEY_QUOTA: int(1000, 1),
   KEYWARD_PLAN_PRO_KEY_QUOTA: int(100_000, 1),
   REDIS_URL: z.url().optional(),
+  KEYWARD_CACHE_MAX_KEYS: int(250_000, 1),
+  // /metrics exposes traffic and key-usage volumes: off entirely, or behind `Authorization: Bearer <token>`.
+  KEYWARD_METRICS_DISABLED: bool,
+  KEYWARD_METRICS_TOKEN: z.string().min(16, 'KEYWARD_METRICS_TOKEN must be at least 16 characters').optional(),
+  KEYWARD_SECRET_SCANNING_KEYS: secretScanningKeys,
 });
 
 export type Plan = z.infer<typeof plan>;
@@ -63,6 +103,11 @@ export interface Config {
   passwordCost: number;
   plans: Record<Plan, PlanLimits>;
   redisUrl: string | undefined;
+  /** Keys whose verification state one instance holds in memory (least recently used go first). */
+  cacheMaxKeys: number;
+  metrics: { enabled: boolean; token: string | undefined };
+  /** Public keys that sign secret-scanning reports, by GitHub's key identifier (PEM). */
+  secretScanningKeys: Map<string, string>;
 }
 
 export class ConfigError extends Error {}
@@ -110,5 +155,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       },
     },
     redisUrl: e.REDIS_URL,
+    cacheMaxKeys: e.KEYWARD_CACHE_MAX_KEYS,
+    metrics: { enabled: !e.KEYWARD_METRICS_DISABLED, token: e.KEYWARD_METRICS_TOKEN },
+    secretScanningKeys: new Map(e.KEYWARD_SECRET_SCANNING_KEYS.map((k) => [k.key_identifier, k.key])),
   };
 }

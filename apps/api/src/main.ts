@@ -1,7 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { createDb, migrate } from '@keyward/db';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './env';
 import { createLogger } from './http/logger';
+import { prettyStream } from './http/pretty-log';
+import { migrationsFolder } from './runtime-paths';
 import { createServices } from './services';
 
 async function main() {
@@ -15,11 +18,16 @@ async function main() {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  // A developer at a terminal reads lines; everything else (containers, log shippers) gets JSON.
+  const pretty = config.nodeEnv === 'development' && process.stdout.isTTY;
+  const logger = createLogger(config.logLevel, pretty ? prettyStream(process.stdout) : undefined);
   const handle = await createDb(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
-  await migrate(handle);
-  const services = createServices(handle, config);
-  const app = createApp({ services, logger });
+  await migrate(handle, migrationsFolder ? { migrationsFolder } : {});
+  const services = createServices(handle, config, { log: logger });
+  await services.start();
+  // The admin UI that `pnpm --filter @keyward/web build` writes; served only when it exists.
+  const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+  const app = createApp({ services, logger, webDist });
 
   const server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, database: handle.driver }, 'keyward listening');

@@ -4,5 +4,5 @@ export type { DatabaseErrorInfo } from './errors';
 export { databaseError } from './errors';
 export type { Db, DbDriver, DbHandle, Schema } from './handle';
 export type { MigrateOptions } from './migrate';
-export { migrate } from './migrate';
+export { migrate, pendingMigrations } from './migrate';
 export * from './schema';

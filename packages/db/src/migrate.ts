@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { max, sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { bigint, pgSchema, serial, text } from 'drizzle-orm/pg-core';
+import { databaseError } from './errors';
 import type { DbHandle } from './handle';
+
+const UNDEFINED_TABLE = '42P01';
 
 // drizzle-kit's own bookkeeping table, so this and `drizzle-kit migrate` agree on what has run.
 export const appliedMigrations = pgSchema('drizzle').table('__drizzle_migrations', {
@@ -16,6 +19,23 @@ const packagedMigrations = fileURLToPath(new URL('../drizzle', import.meta.url))
 export interface MigrateOptions {
   /** Folder with drizzle-kit's SQL files and meta/_journal.json; default: this package's. */
   migrationsFolder?: string;
+}
+
+/**
+ * How many of the folder's migrations the database has not applied yet (0 = current), by the
+ * same rule `migrate` uses. Read-only, so readiness checks can ask it on every probe.
+ */
+export async function pendingMigrations(handle: DbHandle, options: MigrateOptions = {}): Promise<number> {
+  const migrations = readMigrationFiles({ migrationsFolder: options.migrationsFolder ?? packagedMigrations });
+  let lastApplied = Number.NEGATIVE_INFINITY;
+  try {
+    const [last] = await handle.db.select({ createdAt: max(appliedMigrations.createdAt) }).from(appliedMigrations);
+    lastApplied = last?.createdAt ?? lastApplied;
+  } catch (error) {
+    // No bookkeeping table yet: a database nothing was ever applied to.
+    if (databaseError(error)?.code !== UNDEFINED_TABLE) throw error;
+  }
+  return migrations.filter((m) => m.folderMillis > lastApplied).length;
 }
 
 /**

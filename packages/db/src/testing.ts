@@ -1,5 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import postgres from 'postgres';
 import { describe } from 'vitest';
 import type { DbConfig } from './create-db';
@@ -40,8 +46,34 @@ export async function createTestDb(driver: TestDriver, options: TestDbOptions = 
 }
 
 // initdb takes seconds in PGlite; loading a dump of an already migrated database takes a
-// fraction of that, so each test process builds the template once.
+// fraction of that. Test files run in module contexts of their own, so the dump is also kept
+// on disk, keyed by the migrations and the PGlite build, and made once per machine.
 let pgliteTemplate: Promise<Blob> | undefined;
+
+function templateFile(): string {
+  const migrations = readMigrationFiles({ migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
+  const key = createHash('sha256')
+    .update(createRequire(import.meta.url).resolve('@electric-sql/pglite'))
+    .update(migrations.map((m) => m.hash).join(','))
+    .digest('hex')
+    .slice(0, 16);
+  return join(tmpdir(), `keyward-pglite-template-${key}.tar`);
+}
+
+async function loadPgliteTemplate(): Promise<Blob> {
+  const file = templateFile();
+  try {
+    return new Blob([await readFile(file)]);
+  } catch {
+    // Not built on this machine yet.
+  }
+  const blob = await buildPgliteTemplate();
+  // Written aside and renamed, so a test process running alongside never reads half a file.
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(partial, Buffer.from(await blob.arrayBuffer()));
+  await rename(partial, file);
+  return blob;
+}
 
 async function buildPgliteTemplate(): Promise<Blob> {
   const client = await PGlite.create();
@@ -56,7 +88,7 @@ async function buildPgliteTemplate(): Promise<Blob> {
 async function createPgliteTestDb(migrated: boolean): Promise<TestDb> {
   let client: PGlite;
   if (migrated) {
-    pgliteTemplate ??= buildPgliteTemplate();
+    pgliteTemplate ??= loadPgliteTemplate();
     client = await PGlite.create({ loadDataDir: await pgliteTemplate });
   } else {
     client = await PGlite.create();

@@ -3,6 +3,8 @@ import { parseCookie } from 'cookie';
 import type { Request } from 'express';
 import type { Plan } from '../env';
 import { clientInfo } from '../http/client-info';
+import { setRateLimitHeaders } from '../http/ratelimit-headers';
+import { setSessionCookie } from '../http/session-cookie';
 import type { Actor, OrgRole } from '../services/actor';
 import { ServiceError, unauthorized } from '../services/errors';
 import type { OrgService } from '../services/orgs';
@@ -23,7 +25,7 @@ export type Caller =
 
 export type CallerKind = Caller['kind'];
 
-type Credential = { type: 'session'; token: string } | { type: 'key'; key: string } | null;
+type Credential = { type: 'session'; token: string; fromCookie: boolean } | { type: 'key'; key: string } | null;
 
 /** better-auth signs its cookie as `token.signature`; the token is the part before the dot. */
 const bareToken = (value: string) => value.split('.')[0] ?? '';
@@ -33,7 +35,7 @@ export function readCredential(req: Request): Credential {
   if (auth) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     const token = m?.[1] ?? '';
-    return parseKey(token).ok ? { type: 'key', key: token } : { type: 'session', token };
+    return parseKey(token).ok ? { type: 'key', key: token } : { type: 'session', token, fromCookie: false };
   }
   const apiKey = req.get('x-api-key');
   if (apiKey) return { type: 'key', key: apiKey.trim() };
@@ -41,17 +43,19 @@ export function readCredential(req: Request): Credential {
   if (!header) return null;
   const cookies = parseCookie(header);
   const value = cookies[SESSION_COOKIE] ?? cookies[BETTER_AUTH_COOKIE];
-  return value ? { type: 'session', token: bareToken(value) } : null;
+  return value ? { type: 'session', token: bareToken(value), fromCookie: true } : null;
 }
 
-/** A key that authenticated but may not proceed (rate-limited, exhausted) is refused with why. */
+/**
+ * A key that authenticated but may not proceed (rate-limited, exhausted) is refused with why.
+ * Retry-After is already on the response (setRateLimitHeaders), and only for a rate limit:
+ * an exhausted key gets no uses back when the window rolls.
+ */
 export class KeyRefusedError extends ServiceError {
   constructor(readonly verification: VerifyResult) {
     super(
       'TOO_MANY_REQUESTS',
       verification.code === 'RATE_LIMITED' ? 'Rate limit exceeded for this API key' : 'This API key has no uses left',
-      undefined,
-      verification.ratelimit ? Math.max(1, Math.ceil((verification.ratelimit.reset - Date.now()) / 1000)) : undefined,
     );
   }
 }
@@ -59,10 +63,16 @@ export class KeyRefusedError extends ServiceError {
 export function createCallerResolver(deps: { sessions: SessionManager; verifier: Verifier; orgs: OrgService }) {
   const cache = new WeakMap<Request, Promise<Caller>>();
 
-  async function sessionCaller(token: string): Promise<Caller> {
+  async function sessionCaller(req: Request, token: string, fromCookie: boolean): Promise<Caller> {
     const valid = await deps.sessions.validate(token);
     if (!valid) return { kind: 'anonymous', invalidCredential: true };
     const { session, user } = valid;
+    // Lucia extends a session only on the request that finds it past half-life, whatever route
+    // that is, so the cookie must follow right here or the browser drops it at the old expiry.
+    // Bearer clients keep their token themselves and must not be handed an ambient cookie.
+    if (session.fresh && fromCookie && req.res) {
+      setSessionCookie(req.res, deps.sessions.cookie(token, session.expiresAt));
+    }
     let org: OrgContext | null = null;
     if (session.activeOrganizationId) {
       const m = await deps.orgs.membership(user.id, session.activeOrganizationId);
@@ -80,6 +90,8 @@ export function createCallerResolver(deps: { sessions: SessionManager; verifier:
 
   async function keyCaller(req: Request, key: string): Promise<Caller> {
     const verification = await deps.verifier.verify(key, clientInfo(req));
+    // Every key-authenticated response, refusals included, tells the client where it stands.
+    if (req.res) setRateLimitHeaders(req.res, verification);
     const state = verification.key;
     if (!state || state.role === null) return { kind: 'anonymous', invalidCredential: true };
     if (verification.code === 'RATE_LIMITED' || verification.code === 'USAGE_EXCEEDED') {
@@ -92,7 +104,7 @@ export function createCallerResolver(deps: { sessions: SessionManager; verifier:
   async function resolveUncached(req: Request): Promise<Caller> {
     const cred = readCredential(req);
     if (!cred) return { kind: 'anonymous', invalidCredential: false };
-    return cred.type === 'key' ? keyCaller(req, cred.key) : sessionCaller(cred.token);
+    return cred.type === 'key' ? keyCaller(req, cred.key) : sessionCaller(req, cred.token, cred.fromCookie);
   }
 
   /** Resolved at most once per request, and only by routes that ask. */

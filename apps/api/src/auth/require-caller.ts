@@ -1,8 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ServiceError, unauthorized } from '../services/errors';
-import { setSessionCookie } from '../http/session-cookie';
 import type { Caller, CallerKind, CallerResolver } from './caller';
-import type { SessionManager } from './sessions';
 
 declare global {
   namespace Express {
@@ -19,8 +17,8 @@ export interface Acceptance {
 }
 
 /** Each route states which callers it accepts; unknown credentials get 401, known but not allowed 403. */
-export function requireCaller(resolver: CallerResolver, sessions: SessionManager, acceptance: Acceptance): RequestHandler {
-  return async (req, res, next) => {
+export function requireCaller(resolver: CallerResolver, acceptance: Acceptance): RequestHandler {
+  return async (req, _res, next) => {
     const caller = await resolver.resolve(req);
     if (caller.kind === 'anonymous') {
       throw unauthorized(caller.invalidCredential ? 'Invalid, expired or revoked credentials' : 'Authentication required');
@@ -28,10 +26,6 @@ export function requireCaller(resolver: CallerResolver, sessions: SessionManager
     if (!acceptance.accept.includes(caller.kind)) {
       const w = acceptance.wrongKind ?? { status: 403, message: `This endpoint does not accept ${caller.kind} authentication` };
       throw new ServiceError(w.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', w.message);
-    }
-    // Sliding expiry: Lucia pushed the expiry out, so the browser's cookie must follow.
-    if (caller.kind === 'session' && caller.session.fresh) {
-      setSessionCookie(res, sessions.cookie(caller.token, caller.session.expiresAt));
     }
     req.caller = caller;
     next();

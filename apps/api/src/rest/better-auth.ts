@@ -9,15 +9,39 @@ import { parseWith } from '../http/validate';
 import type { Services } from '../services';
 
 /** better-auth's paths and shapes, so Rybbit-style clients sign in unchanged. */
-const credentials = z.object({
+export const credentials = z.object({
   email: z.email('must be a valid email address').max(254),
   password: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
 });
-const signUpBody = credentials.extend({
+export const signUpBody = credentials.extend({
   name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
 });
 
-const userJson = (u: { id: string; email: string; name: string; createdAt?: Date; updatedAt?: Date }) => ({
+export const signInBody = credentials.extend({ rememberMe: z.boolean().optional() });
+
+/** better-auth's response shapes; the OpenAPI document is generated from these. */
+const userResponse = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  emailVerified: z.boolean(),
+  image: z.null(),
+  createdAt: z.iso.datetime().optional(),
+  updatedAt: z.iso.datetime().optional(),
+});
+export const signUpResponse = z.object({ token: z.string(), user: userResponse });
+export const signInResponse = z.object({ redirect: z.boolean(), token: z.string(), user: userResponse });
+export const signOutResponse = z.object({ success: z.literal(true) });
+/** null without a session, as better-auth answers. */
+export const getSessionResponse = z
+  .object({
+    session: z.object({ id: z.string(), userId: z.string(), expiresAt: z.iso.datetime(), activeOrganizationId: z.string().nullable() }),
+    user: userResponse,
+  })
+  .nullable();
+export const betterAuthError = z.object({ code: z.string(), message: z.string() });
+
+const userJson = (u: { id: string; email: string; name: string; createdAt?: Date; updatedAt?: Date }): z.infer<typeof userResponse> => ({
   id: u.id,
   email: u.email,
   name: u.name,
@@ -41,7 +65,7 @@ export function betterAuthRoutes(services: Services, resolver: CallerResolver, l
   });
 
   r.post('/sign-in/email', async (req, res) => {
-    const body = parseWith(credentials.extend({ rememberMe: z.boolean().optional() }), req.body);
+    const body = parseWith(signInBody, req.body);
     const client = clientInfo(req);
     const { user, organizationId } = await services.accounts.signIn(body, client);
     const { token, expiresAt } = await services.sessions.create(user.id, { activeOrganizationId: organizationId, ipAddress: client.ip, userAgent: client.userAgent });

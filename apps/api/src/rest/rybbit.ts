@@ -1,3 +1,4 @@
+import { MAX_SCOPES, parseScope } from '@keyward/core';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Guard } from '../app';
@@ -5,25 +6,54 @@ import { actorFor } from '../auth/caller';
 import { callerOf } from '../auth/require-caller';
 import type { Logger } from '../http/logger';
 import { surfaceErrors } from '../http/surface-errors';
-import { parseWith } from '../http/validate';
+import { parseWith, typeError } from '../http/validate';
 import type { Services } from '../services';
 import type { KeyView } from '../services/keys/types';
 import { expiryFrom } from './expiry';
 
 /** Seeds 01 and 02: Rybbit's user API keys, minted and revoked with a dashboard session. */
-const createBody = z.object({
-  name: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  expiresIn: z.unknown().optional(),
-  permissions: z.array(z.string().max(200)).max(64).optional(),
+export const createBody = z.object({
+  name: z.string({ error: typeError('a string') }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  // Shape checked by core's expiry normaliser, which names this field.
+  expiresIn: z.unknown().optional().describe('Lifetime in seconds; omitted or null: the key never expires'),
+  // Checked here too so the error names this surface's field, not the service's `scopes`.
+  permissions: z
+    .array(z.string().max(200).refine((p) => parseScope(p).ok, 'must be "read", "read-write" or "resource:action" such as "keys:read"'))
+    .max(MAX_SCOPES)
+    .optional(),
 });
-const deleteBody = z.object({ keyId: z.string({ error: 'is required' }).min(1, 'must not be empty').max(64) });
+export const deleteBody = z.object({
+  keyId: z.string({ error: typeError('a string') }).min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+});
 
 const sessionOnly = {
   accept: ['session'] as const,
   wrongKind: { status: 401 as const, message: 'This endpoint needs a dashboard session; an API key cannot mint or revoke keys' },
 };
 
-export function rybbitKeyJson(k: KeyView, secret?: string) {
+/** The documented key object; the OpenAPI document is generated from this schema. */
+export const rybbitKeyResponse = z.object({
+  id: z.string(),
+  key: z.string().optional(),
+  name: z.string().nullable(),
+  start: z.string(),
+  prefix: z.string(),
+  userId: z.string().nullable(),
+  enabled: z.boolean(),
+  expiresAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  rateLimitEnabled: z.boolean(),
+  rateLimitMax: z.number().int(),
+  rateLimitTimeWindow: z.number().int(),
+  permissions: z.array(z.string()),
+});
+export const rybbitDeleteResponse = z.object({ success: z.literal(true) });
+/** The two paths answer errors differently: Rybbit's own `{error, code}` and better-auth's `{code, message}`. */
+export const rybbitUserError = z.object({ error: z.string(), code: z.string() });
+export const rybbitDeleteError = z.object({ code: z.string(), message: z.string() });
+
+export function rybbitKeyJson(k: KeyView, secret?: string): z.infer<typeof rybbitKeyResponse> {
   return {
     id: k.id,
     ...(secret !== undefined ? { key: secret } : {}),

@@ -3,7 +3,7 @@ import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { auditLog, type Db } from '@keyward/db';
 import { type Actor, actorId, actorType, canManageAllKeys, SCOPES } from './actor';
 import { assertScope } from './authorize';
-import { beforeCursor, pageOf } from './cursor';
+import { beforeCursor, pageOf, positionOf } from './cursor';
 
 export interface AuditEntryInput {
   action: string;
@@ -52,7 +52,7 @@ export function createAuditService(db: Db) {
       if (f.keyId) conds.push(eq(auditLog.keyId, f.keyId));
       if (f.cursor) conds.push(beforeCursor(auditLog.createdAt, auditLog.id, f.cursor));
       const rows = await db
-        .select()
+        .select({ row: auditLog, at: positionOf(auditLog.createdAt) })
         .from(auditLog)
         .where(and(...conds))
         .orderBy(desc(auditLog.createdAt), desc(auditLog.id))

@@ -1,5 +1,5 @@
 import { newId } from '@keyward/core';
-import { apis, type Db, invitations, memberships, organizations, users } from '@keyward/db';
+import { apis, type Db, invitations, type LeakedKeyPolicy, memberships, organizations, users } from '@keyward/db';
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
 import type { Plan } from '../env';
 import type { Actor, OrgRole } from './actor';
@@ -79,6 +79,28 @@ export function createOrgService(db: Db, events: KeyEvents, now: () => number = 
       await writeAudit(tx, actor, { action: 'org.plan', targetType: 'organization', targetId: actor.organizationId, metadata: { from: actor.plan, to: plan } });
     });
     await events.changed({ kind: 'org', organizationId: actor.organizationId });
+  }
+
+  /** What a leak reported by a secret scanner does to the organization's key: revoke it, or only flag it. */
+  async function setLeakedKeyPolicy(actor: Actor, policy: LeakedKeyPolicy) {
+    assertScope(actor, SCOPES.orgWrite);
+    assertRole(actor, ['owner'], 'change the leaked-key policy');
+    await db.transaction(async (tx) => {
+      const [before] = await tx
+        .select({ policy: organizations.leakedKeyPolicy })
+        .from(organizations)
+        .where(eq(organizations.id, actor.organizationId));
+      await tx
+        .update(organizations)
+        .set({ leakedKeyPolicy: policy, updatedAt: new Date(now()) })
+        .where(eq(organizations.id, actor.organizationId));
+      await writeAudit(tx, actor, {
+        action: 'org.leaked_key_policy',
+        targetType: 'organization',
+        targetId: actor.organizationId,
+        metadata: { from: before?.policy ?? null, to: policy },
+      });
+    });
   }
 
   async function invite(actor: Actor, email: string, role: OrgRole) {
@@ -163,7 +185,73 @@ export function createOrgService(db: Db, events: KeyEvents, now: () => number = 
     await events.changed({ kind: 'org', organizationId: actor.organizationId });
   }
 
-  return { listForUser, membership, requireMembership, members, create, setPlan, invite, pendingInvitations, setRole, removeMember };
+  /** Invitations waiting for a signed-in user's email: how an existing account joins another organization. */
+  async function invitationsFor(email: string) {
+    return db
+      .select({
+        id: invitations.id,
+        organizationId: invitations.organizationId,
+        organizationName: organizations.name,
+        role: invitations.role,
+        invitedBy: invitations.invitedBy,
+        createdAt: invitations.createdAt,
+        expiresAt: invitations.expiresAt,
+      })
+      .from(invitations)
+      .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+      .where(and(eq(invitations.email, email), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date(now()))))
+      .orderBy(asc(invitations.createdAt));
+  }
+
+  /** Someone else's, used, expired or unknown invitations are all just "not found". */
+  async function acceptInvitation(user: Pick<Actor, 'ip' | 'userAgent'> & { userId: string; email: string }, invitationId: string) {
+    return db.transaction(async (tx) => {
+      const [inv] = await tx
+        .select({ invitation: invitations, plan: organizations.plan })
+        .from(invitations)
+        .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+        .where(
+          and(
+            eq(invitations.id, invitationId),
+            eq(invitations.email, user.email),
+            isNull(invitations.acceptedAt),
+            gt(invitations.expiresAt, new Date(now())),
+          ),
+        );
+      if (!inv) throw notFound('Invitation not found');
+      const { organizationId } = inv.invitation;
+      const role = inv.invitation.role as OrgRole;
+      const [joined] = await tx
+        .insert(memberships)
+        .values({ organizationId, userId: user.userId, role })
+        .onConflictDoNothing()
+        .returning({ userId: memberships.userId });
+      if (!joined) throw conflict('You are already a member of that organization');
+      await tx.update(invitations).set({ acceptedAt: new Date(now()) }).where(eq(invitations.id, invitationId));
+      await writeAudit(
+        tx,
+        { organizationId, plan: inv.plan as Plan, userId: user.userId, role, keyId: null, scopes: null, ip: user.ip, userAgent: user.userAgent },
+        { action: 'member.join', targetType: 'user', targetId: user.userId, metadata: { email: user.email, invitationId } },
+      );
+      return { organizationId, role, plan: inv.plan as Plan };
+    });
+  }
+
+  return {
+    listForUser,
+    membership,
+    requireMembership,
+    members,
+    create,
+    setPlan,
+    setLeakedKeyPolicy,
+    invite,
+    pendingInvitations,
+    invitationsFor,
+    acceptInvitation,
+    setRole,
+    removeMember,
+  };
 }
 
 export type OrgService = ReturnType<typeof createOrgService>;

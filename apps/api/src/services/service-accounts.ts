@@ -5,7 +5,7 @@ import type { Actor } from './actor';
 import { SCOPES } from './actor';
 import { writeAudit } from './audit';
 import { assertRole, assertScope } from './authorize';
-import { beforeCursor, pageOf } from './cursor';
+import { beforeCursor, pageOf, positionOf } from './cursor';
 import { validateText } from './keys/validate';
 
 /** Non-human owners of keys: a key minted for one belongs to the organization, not to a person. */
@@ -37,7 +37,7 @@ export function createServiceAccountService(db: Db) {
     const conds: SQL[] = [eq(serviceAccounts.organizationId, actor.organizationId)];
     if (f.cursor) conds.push(beforeCursor(serviceAccounts.createdAt, serviceAccounts.id, f.cursor));
     const rows = await db
-      .select()
+      .select({ row: serviceAccounts, at: positionOf(serviceAccounts.createdAt) })
       .from(serviceAccounts)
       .where(and(...conds))
       .orderBy(desc(serviceAccounts.createdAt), desc(serviceAccounts.id))

@@ -34,7 +34,8 @@ export async function startTestServer(
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const services = createServices(handle, config, { usageFlushMs: 60_000, ...opts });
+  const services = createServices(handle, config, { usageFlushMs: 60_000, log: logger, ...opts });
+  await services.start();
   const app = createApp({ services, logger });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

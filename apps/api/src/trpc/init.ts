@@ -2,11 +2,10 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import { actorFor } from '../auth/caller';
-import type { Actor, OrgRole } from '../services/actor';
-import { assertRole } from '../services/authorize';
+import type { Actor } from '../services/actor';
 import { ServiceError, type ServiceErrorCode } from '../services/errors';
 import { fieldOf } from '../http/problem';
-import { setSessionCookie } from '../http/session-cookie';
+import { assertStorableText } from '../http/storable-text';
 import type { Context } from './context';
 
 const TRPC_CODE: Record<ServiceErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -33,13 +32,14 @@ const t = initTRPC.context<Context>().create({
     }
     // Never leak internals: an unexpected error shows only a generic message.
     if (error.code === 'INTERNAL_SERVER_ERROR') message = 'Internal server error';
+    // tRPC's own 413 says only its code; say what to fix, as the REST surfaces do.
+    if (error.code === 'PAYLOAD_TOO_LARGE' && !(cause instanceof ServiceError)) message = 'Request body is too large';
     const { stack: _stack, ...data } = shape.data;
     return { ...shape, message, data: { ...data, field } };
   },
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /** Domain errors become tRPC errors with the same meaning; the formatter adds the field. */
 const mapServiceErrors = t.middleware(async ({ next }) => {
@@ -51,14 +51,23 @@ const mapServiceErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapServiceErrors);
+/** Before input parsing, so a NUL or lone surrogate anywhere is a 400 naming the field, not a failed query. */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  assertStorableText(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapServiceErrors).use(storableInput);
 
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const caller = await ctx.caller();
+  // The dashboard's API: an API key is a known caller, but not one these procedures accept.
+  if (caller.kind === 'key') {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'This endpoint needs a dashboard session; API keys use the REST API' });
+  }
   if (caller.kind !== 'session') {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue' });
   }
-  if (caller.session.fresh) setSessionCookie(ctx.res, ctx.services.sessions.cookie(caller.token, caller.session.expiresAt));
   return next({ ctx: { ...ctx, session: caller } });
 });
 
@@ -66,10 +75,3 @@ export const orgProcedure = protectedProcedure.use(async ({ ctx, next }) => {
   const actor: Actor = actorFor(ctx.session, ctx.req);
   return next({ ctx: { ...ctx, actor } });
 });
-
-/** For operations only some roles may run; the service checks again, this just fails fast. */
-export const roleProcedure = (roles: readonly OrgRole[], what: string) =>
-  orgProcedure.use(({ ctx, next }) => {
-    assertRole(ctx.actor, roles, what);
-    return next();
-  });

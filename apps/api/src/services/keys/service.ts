@@ -15,13 +15,15 @@ import { and, count, desc, eq, gt, ilike, inArray, isNull, like, lte, or, type S
 import type { Actor } from '../actor';
 import { SCOPES } from '../actor';
 import { writeAudit } from '../audit';
-import { assertKeyAccess, assertScope } from '../authorize';
-import { beforeCursor, pageOf } from '../cursor';
+import { assertKeyAccess, assertRole, assertScope } from '../authorize';
+import { beforeCursor, pageOf, positionOf } from '../cursor';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { KeyEvents } from '../key-events';
 import type { PlanPolicy } from '../plans';
 import type { SecretBox } from '../secret-box';
 import { effectiveRatelimit } from './effective-ratelimit';
+import { createKeyLinkOps, replaceLinks, resolveRefs } from './links';
+import { createRemainingOps } from './remaining';
 import { keyStatus } from './status';
 import type { CreateKeyInput, KeyListFilter, KeyStatus, KeyView, UpdateKeyInput } from './types';
 import { validateCommon, validateRefillSettings } from './validate';
@@ -111,43 +113,15 @@ export function createKeyService(deps: KeyServiceDeps) {
     return row;
   }
 
-  /** Resolves names to ids; permissions are created on first use, roles must exist. */
-  async function resolvePermissionIds(tx: Tx, organizationId: string, names: string[]): Promise<string[]> {
-    const unique = [...new Set(names)];
-    if (unique.length === 0) return [];
-    await tx
-      .insert(permissions)
-      .values(unique.map((name) => ({ id: newId('perm'), organizationId, name })))
-      .onConflictDoNothing();
-    const rows = await tx
-      .select({ id: permissions.id })
-      .from(permissions)
-      .where(and(eq(permissions.organizationId, organizationId), inArray(permissions.name, unique)));
-    return rows.map((r) => r.id);
-  }
-
-  async function resolveRoleIds(tx: Tx, organizationId: string, names: string[]): Promise<string[]> {
-    const unique = [...new Set(names)];
-    if (unique.length === 0) return [];
-    const rows = await tx
-      .select({ id: roles.id, name: roles.name })
-      .from(roles)
-      .where(and(eq(roles.organizationId, organizationId), inArray(roles.name, unique)));
-    const missing = unique.filter((n) => !rows.some((r) => r.name === n));
-    if (missing.length > 0) throw notFound(`Role not found: ${missing.join(', ')}`);
-    return rows.map((r) => r.id);
-  }
-
+  /** Names to links; permissions are created on first use, roles must exist. */
   async function setLinks(tx: Tx, organizationId: string, keyId: string, input: { permissions?: string[] | null; roles?: string[] | null }) {
     if (input.permissions != null) {
-      const ids = await resolvePermissionIds(tx, organizationId, input.permissions);
-      await tx.delete(keysPermissions).where(eq(keysPermissions.keyId, keyId));
-      if (ids.length) await tx.insert(keysPermissions).values(ids.map((permissionId) => ({ keyId, permissionId })));
+      const refs = input.permissions.map((name) => ({ name, create: true }));
+      await replaceLinks(tx, keyId, 'permissions', await resolveRefs(tx, organizationId, 'permissions', refs));
     }
     if (input.roles != null) {
-      const ids = await resolveRoleIds(tx, organizationId, input.roles);
-      await tx.delete(keysRoles).where(eq(keysRoles.keyId, keyId));
-      if (ids.length) await tx.insert(keysRoles).values(ids.map((roleId) => ({ keyId, roleId })));
+      const refs = input.roles.map((name) => ({ name }));
+      await replaceLinks(tx, keyId, 'roles', await resolveRefs(tx, organizationId, 'roles', refs));
     }
   }
 
@@ -194,6 +168,8 @@ export function createKeyService(deps: KeyServiceDeps) {
     if (input.recoverable && !secretBox) {
       throw badRequest('recoverable keys need KEYWARD_ENCRYPTION_KEY to be configured on the server', 'recoverable');
     }
+    // A service-account key has no user and acts as an admin, so minting one is an admin's call.
+    if (input.serviceAccountId) assertRole(actor, ['owner', 'admin'], 'mint keys for service accounts');
     if (input.source === 'rybbit') plans.assertCanMintUserKeys(actor.plan);
     const minted = mint(input.prefix ?? DEFAULT_PREFIX, input.byteLength);
 
@@ -254,6 +230,8 @@ export function createKeyService(deps: KeyServiceDeps) {
       });
       return inserted;
     });
+    // A verifier may have cached this hash as unknown (someone tried it before it existed).
+    await events.changed({ kind: 'keys', hashes: [minted.hash] });
     const [view] = await views([row], actor);
     if (!view) throw new Error('created key vanished');
     return { key: view, secret: minted.key };
@@ -277,8 +255,8 @@ export function createKeyService(deps: KeyServiceDeps) {
     }
   }
 
-  async function list(actor: Actor, f: KeyListFilter) {
-    assertScope(actor, SCOPES.keysRead);
+  /** Which keys a filter selects, within what the actor may see; pagination aside. */
+  function filterConditions(actor: Actor, f: Omit<KeyListFilter, 'cursor' | 'limit'>): SQL[] {
     const conds: SQL[] = [eq(keys.organizationId, actor.organizationId), isNull(keys.deletedAt)];
     if (actor.role === 'member') conds.push(eq(keys.userId, actor.userId ?? ''));
     if (f.userId) conds.push(eq(keys.userId, f.userId));
@@ -290,15 +268,31 @@ export function createKeyService(deps: KeyServiceDeps) {
       const escaped = f.search.replace(/[\\%_]/g, (c) => `\\${c}`);
       conds.push(or(ilike(keys.name, `%${escaped}%`), like(keys.start, `${escaped}%`)) as SQL);
     }
+    if (f.live) conds.push(isNull(keys.revokedAt));
+    return conds;
+  }
+
+  async function list(actor: Actor, f: KeyListFilter) {
+    assertScope(actor, SCOPES.keysRead);
+    const conds = filterConditions(actor, f);
     if (f.cursor) conds.push(beforeCursor(keys.createdAt, keys.id, f.cursor));
     const rows = await db
-      .select()
+      .select({ row: keys, at: positionOf(keys.createdAt) })
       .from(keys)
       .where(and(...conds))
       .orderBy(desc(keys.createdAt), desc(keys.id))
       .limit(f.limit + 1);
     const page = pageOf(rows, f.limit);
     return { keys: await views(page.items, actor), nextCursor: page.nextCursor };
+  }
+
+  async function countKeys(actor: Actor, f: Omit<KeyListFilter, 'cursor' | 'limit'>): Promise<number> {
+    assertScope(actor, SCOPES.keysRead);
+    const [row] = await db
+      .select({ n: count() })
+      .from(keys)
+      .where(and(...filterConditions(actor, f)));
+    return row?.n ?? 0;
   }
 
   async function get(actor: Actor, id: string): Promise<KeyView> {
@@ -433,9 +427,17 @@ export function createKeyService(deps: KeyServiceDeps) {
         keyId: old.id,
         metadata: { newKeyId, graceMs, start: minted.start },
       });
+      // The new key's own trail starts here, so filtering by either id shows the roll.
+      await writeAudit(tx, actor, {
+        action: 'key.create',
+        targetType: 'key',
+        targetId: newKeyId,
+        keyId: newKeyId,
+        metadata: { name: inserted.name, source: inserted.source, start: minted.start, rotatedFromId: old.id },
+      });
       return inserted;
     });
-    await events.changed({ kind: 'keys', hashes: [old.hash] });
+    await events.changed({ kind: 'keys', hashes: [old.hash, minted.hash] });
     const [view] = await views([row], actor);
     if (!view) throw new Error('rolled key vanished');
     return { key: view, secret: minted.key };
@@ -448,7 +450,21 @@ export function createKeyService(deps: KeyServiceDeps) {
     return secretBox.open(row.recoverableCiphertext);
   }
 
-  return { create, list, get, update, revoke, remove, reroll, recover, views, planOf };
+  return {
+    create,
+    list,
+    count: countKeys,
+    get,
+    update,
+    revoke,
+    remove,
+    reroll,
+    recover,
+    views,
+    planOf,
+    ...createKeyLinkOps({ db, events, loadVisible }),
+    ...createRemainingOps({ db, events, loadVisible, now }),
+  };
 }
 
 export type KeyService = ReturnType<typeof createKeyService>;

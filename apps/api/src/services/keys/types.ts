@@ -82,6 +82,8 @@ export interface KeyListFilter {
   externalId?: string;
   apiId?: string;
   search?: string;
+  /** Only keys that are not revoked: Unkey has no revoked state, a revoked key reads as deleted. */
+  live?: boolean;
   cursor?: string;
   limit: number;
 }

@@ -10,6 +10,7 @@ export const LIMITS = {
   nameLength: 200,
   descriptionLength: 1000,
   metaBytes: 16 * 1024,
+  metaDepth: 16,
   listLength: 100,
   labelLength: 256,
   maxRemaining: 2_147_483_647,
@@ -66,9 +67,22 @@ export function validateText(value: string | null | undefined, field: string, ma
   if (value != null && value.length > max) throw badRequest(`${field} must be at most ${max} characters`, field);
 }
 
+/** Walks without recursion, so no input can exhaust the stack here. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 1 }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (typeof next.v !== 'object' || next.v === null) continue;
+    if (next.depth > max) return true;
+    for (const child of Object.values(next.v)) stack.push({ v: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 export function validateMeta(meta: Record<string, unknown> | null | undefined): void {
   if (meta == null) return;
   if (typeof meta !== 'object' || Array.isArray(meta)) throw badRequest('meta must be a JSON object', 'meta');
+  // JSON.stringify (here, in the driver, in every response) recurses: deep nesting would overflow it.
+  if (nestedDeeperThan(meta, LIMITS.metaDepth)) throw badRequest(`meta may nest at most ${LIMITS.metaDepth} levels`, 'meta');
   if (Buffer.byteLength(JSON.stringify(meta)) > LIMITS.metaBytes) {
     throw badRequest(`meta must be at most ${LIMITS.metaBytes} bytes of JSON`, 'meta');
   }
@@ -86,5 +100,5 @@ export function validateCommon(input: Omit<Partial<CreateKeyInput>, 'source'>, n
   if (input.roles) validateNames(input.roles, 'roles');
   if (input.ratelimit) validateRatelimit(input.ratelimit);
   if (input.remaining != null) validateRemaining(input.remaining);
-  if (input.expiresAt && input.expiresAt.getTime() <= now) throw badRequest('expiry must be in the future', 'expiresAt');
+  if (input.expiresAt && input.expiresAt.getTime() <= now) throw badRequest('expiresAt must be in the future', 'expiresAt');
 }

@@ -1,7 +1,12 @@
 import { type SlidingWindowResult, type SlidingWindowState, slidingWindow } from '@keyward/core';
 
 export interface RateLimiter {
-  limit(id: string, config: { limit: number; durationMs: number; cost: number }, now: number): Promise<SlidingWindowResult>;
+  /** A local limiter answers synchronously, so the hot path awaits only when it must. */
+  limit(
+    id: string,
+    config: { limit: number; durationMs: number; cost: number },
+    now: number,
+  ): SlidingWindowResult | Promise<SlidingWindowResult>;
 }
 
 /**
@@ -11,7 +16,7 @@ export interface RateLimiter {
 export function createLocalRateLimiter(maxEntries = 100_000): RateLimiter {
   const windows = new Map<string, SlidingWindowState>();
   return {
-    async limit(id, config, now) {
+    limit(id, config, now) {
       const result = slidingWindow(windows.get(id), config, now);
       windows.delete(id);
       windows.set(id, result.state);

@@ -4,11 +4,13 @@ import {
   lastScheduledRefill,
   type PermissionQuery,
   parseKey,
+  type SlidingWindowResult,
   satisfiesAll,
 } from '@keyward/core';
 import { type Db, keys } from '@keyward/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { KeyState, KeyStateLoader } from './key-state';
+import { type NamedRatelimit, validateVerifyOptions, windowsFor } from './named-ratelimits';
 import type { RateLimiter } from './ratelimiter';
 import type { UsageRecorder, VerifyCode } from './usage';
 
@@ -21,9 +23,11 @@ export interface VerifyOptions {
   permissions?: PermissionQuery;
   /** Scopes the caller requires (our own REST API). */
   scopes?: readonly string[];
-  /** Rate-limit cost; 0 checks without consuming. */
+  /** Cost against the key's own rate limit; 0 checks without consuming. Ignored when `ratelimits` is given. */
   ratelimitCost?: number;
-  /** Uses to deduct from `remaining`. */
+  /** Unkey's named limits, all of which must pass; the key's own limit is the one named "default". */
+  ratelimits?: readonly NamedRatelimit[];
+  /** Uses to deduct from `remaining`; 0 checks that one is left without using it. */
   remainingCost?: number;
 }
 
@@ -39,9 +43,15 @@ export interface VerifyResult {
   missingScopes?: string[];
 }
 
+/** Where verification state comes from: a synchronous peek at the cache, then a load. */
+export interface KeyLookup {
+  peek(hash: string): KeyState | null | undefined;
+  get: KeyStateLoader;
+}
+
 export interface VerifierDeps {
   db: Db;
-  load: KeyStateLoader;
+  keys: KeyLookup;
   rateLimiter: RateLimiter;
   usage: UsageRecorder;
   now?: () => number;
@@ -53,7 +63,7 @@ export interface VerifierDeps {
  * expired → permissions → rate limit → remaining (last, atomically, never below zero).
  */
 export function createVerifier(deps: VerifierDeps) {
-  const { db, load, rateLimiter, usage } = deps;
+  const { db, keys: lookup, rateLimiter, usage } = deps;
   const now = deps.now ?? Date.now;
 
   /**
@@ -77,61 +87,84 @@ export function createVerifier(deps: VerifierDeps) {
         and(
           eq(keys.id, state.id),
           sql`${keys.remaining} is not null`,
-          sql`(case when ${due} then ${keys.refillAmount} else ${keys.remaining} end) >= ${cost}`,
+          // At least one use must be left even when this check costs none.
+          sql`(case when ${due} then ${keys.refillAmount} else ${keys.remaining} end) >= ${Math.max(cost, 1)}`,
         ),
       )
       .returning({ remaining: keys.remaining });
     return row ? row.remaining : null;
   }
 
-  function finish(result: VerifyResult, opts: VerifyOptions, t: number): VerifyResult {
-    if (result.key) {
-      usage.record({
-        keyId: result.key.id,
-        organizationId: result.key.organizationId,
-        code: result.code,
-        at: t,
-        ip: opts.ip ?? null,
-        userAgent: opts.userAgent ?? null,
-      });
-    }
+  function finish(result: VerifyResult & { key: KeyState }, opts: VerifyOptions, t: number): VerifyResult {
+    usage.record({
+      keyId: result.key.id,
+      organizationId: result.key.organizationId,
+      code: result.code,
+      at: t,
+      ip: opts.ip ?? null,
+      userAgent: opts.userAgent ?? null,
+    });
     return result;
   }
 
+  /**
+   * Counts against every window in turn and stops at the first that refuses (its tokens are
+   * then what the caller hears about); otherwise reports the first window. A local limiter
+   * answers synchronously, so the usual single window costs no await.
+   */
+  function ratelimit(state: KeyState, opts: VerifyOptions, t: number): SlidingWindowResult | Promise<SlidingWindowResult> {
+    if (!opts.ratelimits?.length) {
+      const cfg = { limit: state.ratelimit.limit, durationMs: state.ratelimit.durationMs, cost: opts.ratelimitCost ?? 1 };
+      return rateLimiter.limit(`key:${state.id}`, cfg, t);
+    }
+    return namedWindows(state, opts, t);
+  }
+
+  async function namedWindows(state: KeyState, opts: VerifyOptions, t: number): Promise<SlidingWindowResult> {
+    let first: SlidingWindowResult | undefined;
+    for (const w of windowsFor(state, opts)) {
+      const r = await rateLimiter.limit(w.id, { limit: w.limit, durationMs: w.durationMs, cost: w.cost }, t);
+      first ??= r;
+      if (!r.allowed) return r;
+    }
+    // windowsFor always yields at least the key's own window.
+    return first as SlidingWindowResult;
+  }
+
   async function verify(raw: unknown, opts: VerifyOptions = {}): Promise<VerifyResult> {
+    validateVerifyOptions(opts);
     const t = now();
     if (!parseKey(raw).ok) return { valid: false, code: 'NOT_FOUND', key: null };
-    const state = await load(hashKey(raw as string));
+    const hash = hashKey(raw as string);
+    let state = lookup.peek(hash);
+    if (state === undefined) state = await lookup.get(hash);
     if (!state) return { valid: false, code: 'NOT_FOUND', key: null };
-    const fail = (code: VerifyCode, extra: Partial<VerifyResult> = {}) =>
-      finish({ valid: false, code, key: state, ...extra }, opts, t);
 
-    if (state.revoked || state.role === null) return fail('NOT_FOUND');
-    if (opts.apiId !== undefined && opts.apiId !== state.apiId) return fail('FORBIDDEN');
-    if (!state.enabled) return fail('DISABLED');
-    if (state.expiresAt !== null && state.expiresAt <= t) return fail('EXPIRED');
+    if (state.revoked || state.role === null) return finish({ valid: false, code: 'NOT_FOUND', key: state }, opts, t);
+    if (opts.apiId !== undefined && opts.apiId !== state.apiId) return finish({ valid: false, code: 'FORBIDDEN', key: state }, opts, t);
+    if (!state.enabled) return finish({ valid: false, code: 'DISABLED', key: state }, opts, t);
+    if (state.expiresAt !== null && state.expiresAt <= t) return finish({ valid: false, code: 'EXPIRED', key: state }, opts, t);
     if (opts.scopes && !satisfiesAll(state.scopes, opts.scopes)) {
-      return fail('INSUFFICIENT_PERMISSIONS', { missingScopes: opts.scopes.filter((s) => !satisfiesAll(state.scopes, [s])) });
+      const granted = state.scopes;
+      const missingScopes = opts.scopes.filter((s) => !satisfiesAll(granted, [s]));
+      return finish({ valid: false, code: 'INSUFFICIENT_PERMISSIONS', key: state, missingScopes }, opts, t);
     }
     if (opts.permissions !== undefined) {
       const r = evaluatePermissionQuery(opts.permissions, state.permissions);
-      if (!r.valid) return fail('INSUFFICIENT_PERMISSIONS', { missingPermissions: r.missing });
+      if (!r.valid) return finish({ valid: false, code: 'INSUFFICIENT_PERMISSIONS', key: state, missingPermissions: r.missing }, opts, t);
     }
 
-    const rl = await rateLimiter.limit(
-      `key:${state.id}`,
-      { limit: state.ratelimit.limit, durationMs: state.ratelimit.durationMs, cost: opts.ratelimitCost ?? 1 },
-      t,
-    );
-    const ratelimit = { limit: rl.limit, remaining: rl.remaining, reset: rl.reset };
-    if (!rl.allowed) return fail('RATE_LIMITED', { ratelimit });
+    const pending = ratelimit(state, opts, t);
+    const w = pending instanceof Promise ? await pending : pending;
+    const ratelimit_ = { limit: w.limit, remaining: w.remaining, reset: w.reset };
+    if (!w.allowed) return finish({ valid: false, code: 'RATE_LIMITED', key: state, ratelimit: ratelimit_ }, opts, t);
 
     if (state.remaining !== null || state.refill !== null) {
       const left = await consumeRemaining(state, opts.remainingCost ?? 1, t);
-      if (left === null) return fail('USAGE_EXCEEDED', { ratelimit, remaining: 0 });
-      return finish({ valid: true, code: 'VALID', key: state, ratelimit, remaining: left }, opts, t);
+      if (left === null) return finish({ valid: false, code: 'USAGE_EXCEEDED', key: state, ratelimit: ratelimit_, remaining: 0 }, opts, t);
+      return finish({ valid: true, code: 'VALID', key: state, ratelimit: ratelimit_, remaining: left }, opts, t);
     }
-    return finish({ valid: true, code: 'VALID', key: state, ratelimit, remaining: null }, opts, t);
+    return finish({ valid: true, code: 'VALID', key: state, ratelimit: ratelimit_, remaining: null }, opts, t);
   }
 
   return { verify };

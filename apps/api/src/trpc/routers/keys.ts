@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USAGE_RANGES } from '../../services/keys/usage';
 import { orgProcedure, router } from '../init';
 import { cursor, id, keyFields, keyStatus, limit } from '../schemas';
 
@@ -52,4 +53,9 @@ export const keysRouter = router({
   reroll: orgProcedure
     .input(z.object({ id, graceMs: z.number().int().min(0).max(30 * 86_400_000) }))
     .mutation(({ ctx, input }) => ctx.services.keys.reroll(ctx.actor, input.id, input.graceMs)),
+
+  /** Verifications per hour (24h) or day (7d, 30d) and outcome, for the key's usage chart. */
+  usage: orgProcedure
+    .input(z.object({ id, range: z.enum(USAGE_RANGES) }))
+    .query(({ ctx, input }) => ctx.services.keyUsage.usage(ctx.actor, input.id, input.range)),
 });

@@ -1,3 +1,4 @@
+import { clientInfo } from '../../http/client-info';
 import { z } from 'zod';
 import { orgProcedure, protectedProcedure, router } from '../init';
 import { id, plan, role } from '../schemas';
@@ -16,11 +17,21 @@ export const orgsRouter = router({
 
   create: protectedProcedure.input(z.object({ name: z.string().trim().min(1).max(100) })).mutation(async ({ ctx, input }) => {
     const org = await ctx.services.orgs.create(
-      { userId: ctx.session.user.id, ip: ctx.req.ip ?? null, userAgent: ctx.req.get('user-agent') ?? null, defaultPlan: ctx.services.config.defaultPlan },
+      { userId: ctx.session.user.id, ...clientInfo(ctx.req), defaultPlan: ctx.services.config.defaultPlan },
       input.name,
     );
     await ctx.services.sessions.setActiveOrganization(ctx.session.session.id, org.id);
     return org;
+  }),
+
+  /** Invitations to organizations waiting for the signed-in user's email. */
+  myInvitations: protectedProcedure.query(({ ctx }) => ctx.services.orgs.invitationsFor(ctx.session.user.email)),
+
+  acceptInvitation: protectedProcedure.input(z.object({ invitationId: id })).mutation(async ({ ctx, input }) => {
+    const { user, session } = ctx.session;
+    const joined = await ctx.services.orgs.acceptInvitation({ userId: user.id, email: user.email, ...clientInfo(ctx.req) }, input.invitationId);
+    await ctx.services.sessions.setActiveOrganization(session.id, joined.organizationId);
+    return joined;
   }),
 
   current: orgProcedure.query(({ ctx }) => ({
@@ -54,4 +65,11 @@ export const orgsRouter = router({
     await ctx.services.orgs.setPlan(ctx.actor, input.plan);
     return { success: true as const };
   }),
+
+  setLeakedKeyPolicy: orgProcedure
+    .input(z.object({ policy: z.enum(['revoke', 'flag']) }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.orgs.setLeakedKeyPolicy(ctx.actor, input.policy);
+      return { success: true as const };
+    }),
 });

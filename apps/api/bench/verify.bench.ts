@@ -1,0 +1,199 @@
+/**
+ * `pnpm bench` for the verification hot path. Starts the server on PostgreSQL in a child
+ * process and loads it over loopback with autocannon, bounded in time; prints every figure
+ * next to a bare Express route measured in the same run, and the ratio to it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { generateKey, newId } from '@keyward/core';
+import { apis, keys } from '@keyward/db';
+import { createTestDb } from '@keyward/db/testing';
+import autocannon from 'autocannon';
+import { eq, sql } from 'drizzle-orm';
+import { loadConfig } from '../src/env';
+import { type Services, createServices } from '../src/services';
+import type { Actor } from '../src/services/actor';
+
+const PORT = 3917;
+const BASE = `http://127.0.0.1:${PORT}`;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 50;
+
+interface Figure {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+function startServer(url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', url, String(PORT)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const { stdout } = child;
+  if (!stdout) throw new Error('bench server has no stdout');
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: stdout });
+    lines.on('line', (l) => l === 'ready' && resolve(child));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+async function load(
+  name: string,
+  { path = '/v1/keys.verifyKey', ...opts }: Partial<autocannon.Options> & { path?: string },
+  connections = CONNECTIONS,
+): Promise<Figure> {
+  const r = await autocannon({
+    url: `${BASE}${path}`,
+    method: 'POST',
+    connections,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json' },
+    ...opts,
+  } as autocannon.Options);
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+/** Keys with their plaintext, inserted in bulk (the service's one-by-one create is not what is measured). */
+async function insertKeys(s: Services, organizationId: string, apiId: string, n: number) {
+  const out: string[] = [];
+  for (let i = 0; i < n; i += 5000) {
+    const batch = Array.from({ length: Math.min(5000, n - i) }, () => generateKey({ prefix: 'kw' }));
+    await s.handle.db.insert(keys).values(
+      batch.map((k) => ({ id: newId('key'), organizationId, apiId, hash: k.hash, start: k.start, prefix: 'kw', source: 'cli' as const })),
+    );
+    out.push(...batch.map((k) => k.key));
+  }
+  return out;
+}
+
+/** Rows that only make the table big: their hashes belong to no plaintext anyone holds. */
+async function insertFiller(s: Services, organizationId: string, apiId: string, from: number, to: number) {
+  for (let lo = from; lo < to; lo += 200_000) {
+    const hi = Math.min(to, lo + 200_000);
+    await s.handle.db.execute(sql`
+      insert into keys (id, organization_id, api_id, hash, start, prefix, source)
+      select 'key_filler' || g, ${organizationId}, ${apiId}, encode(sha256(('filler' || g)::bytea), 'hex'), 'kw_fill', 'kw', 'cli'
+      from generate_series(${lo}::int, ${hi - 1}::int) g`);
+  }
+}
+
+/** p99 of first-time (cache-miss) verifications: every one reads the database. */
+async function coldP99(s: Services, probes: string[]) {
+  const cold = createServices(s.handle, s.config);
+  const times: number[] = [];
+  for (const k of probes) {
+    const t = performance.now();
+    const r = await cold.verifier.verify(k);
+    times.push(performance.now() - t);
+    if (r.code !== 'VALID') throw new Error(`probe key answered ${r.code}`);
+  }
+  await cold.close();
+  times.sort((a, b) => a - b);
+  return times[Math.ceil(times.length * 0.99) - 1] ?? Number.NaN;
+}
+
+function inProcessOps(s: Services, key: string): Promise<number> {
+  return (async () => {
+    await s.verifier.verify(key);
+    let n = 0;
+    const end = performance.now() + 2000;
+    const started = performance.now();
+    while (performance.now() < end) {
+      for (let i = 0; i < 1000; i++) await s.verifier.verify(key);
+      n += 1000;
+    }
+    return n / ((performance.now() - started) / 1000);
+  })();
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main() {
+  const db = await createTestDb('postgres');
+  const config = loadConfig({ NODE_ENV: 'production', KEYWARD_PLAN_STANDARD_RATE_LIMIT: '1000000000' });
+  const s = createServices(db, config);
+  const { user, organizationId } = await s.accounts.signUp(
+    { email: 'bench@example.com', password: 'bench passphrase', name: 'Bench' },
+    { ip: null, userAgent: null },
+  );
+  const actor: Actor = { organizationId, plan: 'standard', userId: user.id, role: 'owner', keyId: null, scopes: null, ip: null, userAgent: null };
+  const [api] = await db.db.select({ id: apis.id }).from(apis).where(eq(apis.organizationId, organizationId));
+  if (!api) throw new Error('no default api');
+
+  const valid = (await s.keys.create(actor, { source: 'cli', name: 'valid' })).secret;
+  const limited = (await s.keys.create(actor, { source: 'cli', name: 'limited', ratelimit: { type: 'fast', limit: 1000, durationMs: 1000 } })).secret;
+  const metered = (await s.keys.create(actor, { source: 'cli', name: 'metered', remaining: 1_000_000_000 })).secret;
+  process.stdout.write('cold-lookup p99 with 10k keys in the table… ');
+  const probes10k = await insertKeys(s, organizationId, api.id, 2000);
+  await insertFiller(s, organizationId, api.id, 0, 8000);
+  await db.db.execute(sql`analyze keys`);
+  const p99small = await coldP99(s, probes10k);
+  process.stdout.write('done\nseeding 100k keys for rotation… ');
+  const rotation = await insertKeys(s, organizationId, api.id, 100_000);
+  process.stdout.write('done\n');
+
+  const child = await startServer(db.url ?? '');
+  const figures: Figure[] = [];
+  let unknownSent = 0;
+  let rot = 0;
+  try {
+    const body = (key: string) => JSON.stringify({ key });
+    figures.push(await load('bare Express route (ceiling)', { path: '/__ceiling', body: body(valid) }));
+    figures.push(await load('(a) valid key', { body: body(valid) }));
+    figures.push(
+      await load('(b) random unknown keys', {
+        requests: [
+          {
+            setupRequest: (req) => {
+              unknownSent++;
+              return { ...req, body: body(generateKey({ prefix: 'kw' }).key) };
+            },
+          },
+        ],
+      }),
+    );
+    figures.push(await load('(c) key with a rate limit', { body: body(limited) }));
+    figures.push(await load('(d) key with remaining', { body: body(metered) }));
+    await load('warm-up: 100k keys in rotation', {
+      requests: [{ setupRequest: (req) => ({ ...req, body: body(rotation[rot++ % rotation.length] ?? valid) }) }],
+    });
+    figures.push(
+      await load('100k keys in rotation, warm', {
+        requests: [{ setupRequest: (req) => ({ ...req, body: body(rotation[rot++ % rotation.length] ?? valid) }) }],
+      }),
+    );
+    const one = await load('(a) valid key, 1 connection', { body: body(valid) }, 1);
+    const oneCeiling = await load('ceiling, 1 connection', { path: '/__ceiling', body: body(valid) }, 1);
+    const stats = (await (await fetch(`${BASE}/__stats`)).json()) as { misses: number };
+
+    const ceiling = figures[0] as Figure;
+    console.log(`\nVerification over HTTP — ${CONNECTIONS} connections, ${SECONDS}s each, PostgreSQL, ${new Date().toISOString().slice(0, 10)}`);
+    console.log('scenario'.padEnd(34), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), '× ceiling rps'.padStart(14), '× ceiling p99'.padStart(14));
+    for (const f of figures) {
+      console.log(f.name.padEnd(34), fmt(f.rps).padStart(9), fmt(f.p50, 2).padStart(8), fmt(f.p99, 2).padStart(8), fmt(f.rps / ceiling.rps, 2).padStart(14), fmt(f.p99 / ceiling.p99, 2).padStart(14));
+    }
+    console.log(`\n1 connection: valid key p50 ${fmt(one.p50, 2)} ms p99 ${fmt(one.p99, 2)} ms; ceiling p50 ${fmt(oneCeiling.p50, 2)} ms p99 ${fmt(oneCeiling.p99, 2)} ms`);
+    console.log(`unknown keys sent: ${fmt(unknownSent)}; database loads by the server in the whole run: ${fmt(stats.misses)} (each unknown hash at most once)`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+
+  const ops = await inProcessOps(s, valid);
+  console.log(`\nin-process verifyKey, warm cache: ${fmt(ops)} ops/s (target ≥ 500,000)`);
+
+  process.stdout.write('\ncold-lookup p99 with 1M keys in the table… ');
+  await insertFiller(s, organizationId, api.id, 8000, 898_000);
+  const probes1m = await insertKeys(s, organizationId, api.id, 2000);
+  await db.db.execute(sql`analyze keys`);
+  const p99large = await coldP99(s, probes1m);
+  const [{ n } = { n: 0 }] = await db.db.select({ n: sql<number>`count(*)::int` }).from(keys);
+  console.log(`done\n  10k keys: p99 ${fmt(p99small, 3)} ms; ${fmt(n)} keys: p99 ${fmt(p99large, 3)} ms; ratio ${fmt(p99large / p99small, 2)} (target ≤ 1.2)`);
+
+  await s.close();
+  await db.close();
+}
+
+await main();

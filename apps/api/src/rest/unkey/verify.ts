@@ -1,0 +1,36 @@
+import { validatePermissionQuery } from '@keyward/core';
+import type { Router } from 'express';
+import { clientInfo } from '../../http/client-info';
+import { parseWith } from '../../http/validate';
+import { badRequest } from '../../services/errors';
+import { verifyJson } from './render';
+import type { UnkeyContext } from './router';
+import { verifyKeyBody } from './schemas';
+
+/** Depth and size bounds on `authorization.permissions`, so no query is costly to check. */
+const QUERY_LIMITS = { maxDepth: 8, maxNodes: 256 };
+
+/**
+ * keys.verifyKey: no root key, as in Unkey (the SDK still sends one; it is ignored). Always 200
+ * for a well-formed request; the outcome is in `valid` and `code`.
+ */
+export function verifyRoutes(r: Router, { services, json }: UnkeyContext): void {
+  r.post('/keys.verifyKey', json, async (req, res) => {
+    const b = parseWith(verifyKeyBody, req.body);
+    const query = b.authorization?.permissions;
+    let permissions: ReturnType<typeof validatePermissionQuery> | undefined;
+    if (query !== undefined && query !== null) {
+      permissions = validatePermissionQuery(query, QUERY_LIMITS);
+      if (!permissions.ok) throw badRequest(`authorization.permissions: ${permissions.message}`, 'authorization.permissions');
+    }
+    const result = await services.verifier.verify(b.key, {
+      ...clientInfo(req),
+      ...(b.apiId !== undefined ? { apiId: b.apiId } : {}),
+      ...(permissions?.ok ? { permissions: permissions.query } : {}),
+      ...(b.ratelimit?.cost !== undefined ? { ratelimitCost: b.ratelimit.cost } : {}),
+      ...(b.ratelimits ? { ratelimits: b.ratelimits.map(({ duration, ...rest }) => ({ ...rest, durationMs: duration })) } : {}),
+      ...(b.remaining?.cost !== undefined ? { remainingCost: b.remaining.cost } : {}),
+    });
+    res.json(verifyJson(result, req.requestId));
+  });
+}

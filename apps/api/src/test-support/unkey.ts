@@ -1,0 +1,16 @@
+import { Unkey } from '@unkey/api';
+import { bearer, call } from './http';
+
+/** Mints an organization API key to act as an Unkey root key (`read-write` can manage keys). */
+export async function mintRootKey(base: string, sessionToken: string, scope: 'read' | 'read-write' = 'read-write') {
+  const r = await call<{ data: { id: string; key: string } }>(base, 'POST', '/v1/api-keys', {
+    headers: bearer(sessionToken),
+    body: { name: `unkey root (${scope})`, scope },
+  });
+  if (r.status !== 200) throw new Error(`root key mint failed: ${r.status} ${r.text}`);
+  return { id: r.body.data.id, key: r.body.data.key };
+}
+
+/** The official v1 SDK pointed at a test server; no retries, so a 5xx shows at once. */
+export const unkeyClient = (base: string, rootKey: string) =>
+  new Unkey({ rootKey, baseUrl: base, disableTelemetry: true, retry: { attempts: 0, backoff: () => 0 } });
