@@ -1,0 +1,121 @@
+import { useState } from 'react';
+import { type Key, trpc } from '../../api';
+import { errorField, errorMessage, messageWithoutField } from '../../lib/errors';
+import { EMPTY_FORM, formFieldFor, type KeyFormErrors, type KeyFormValues, validateKeyForm } from '../../lib/key-form';
+import { Button } from '../../ui/Button';
+import { Dialog } from '../../ui/Dialog';
+import { Callout } from '../../ui/States';
+import { focusFirstError, KeyForm } from './KeyForm';
+import { KeyStart, keyName } from './key-bits';
+import { SecretReveal } from './SecretReveal';
+
+const PREFIX = 'create-key';
+
+/**
+ * Create a key, then show its secret once. While the secret is on screen the dialog closes
+ * only after the user confirms they stored it.
+ */
+export function CreateKeyDialog({ onClose, now = Date.now }: { onClose: () => void; now?: () => number }) {
+  const utils = trpc.useUtils();
+  const [values, setValues] = useState<KeyFormValues>(EMPTY_FORM);
+  const [errors, setErrors] = useState<KeyFormErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ key: Key; secret: string } | null>(null);
+  const [acknowledged, setAcknowledged] = useState(false);
+
+  const create = trpc.keys.create.useMutation({
+    onSuccess: (res) => {
+      setCreated(res);
+      void utils.keys.list.invalidate();
+      void utils.audit.list.invalidate();
+    },
+    onError: (err) => {
+      const field = formFieldFor(errorField(err));
+      if (field) {
+        const next = { [field]: messageWithoutField(errorMessage(err), errorField(err)) };
+        setErrors(next);
+        setFormError(null);
+        focusFirstError(PREFIX, next);
+      } else setFormError(errorMessage(err));
+    },
+  });
+
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    const { errors: errs, fields } = validateKeyForm(values, now());
+    setErrors(errs);
+    setFormError(null);
+    if (!fields) {
+      focusFirstError(PREFIX, errs);
+      return;
+    }
+    create.mutate({
+      name: fields.name,
+      ...(fields.description ? { description: fields.description } : {}),
+      scopes: fields.scopes,
+      ...(fields.permissions.length ? { permissions: fields.permissions } : {}),
+      ...(fields.roles.length ? { roles: fields.roles } : {}),
+      ...(fields.expiresAt ? { expiresAt: fields.expiresAt } : {}),
+      ...(fields.ratelimit ? { ratelimit: fields.ratelimit } : {}),
+      ...(fields.remaining !== null ? { remaining: fields.remaining } : {}),
+      ...(fields.refill ? { refill: fields.refill } : {}),
+      ...(fields.meta ? { meta: fields.meta } : {}),
+      ...(fields.environment ? { environment: fields.environment } : {}),
+      ...(fields.ownerId ? { ownerId: fields.ownerId } : {}),
+      ...(fields.externalId ? { externalId: fields.externalId } : {}),
+    });
+  };
+
+  if (created) {
+    return (
+      <Dialog
+        key="secret"
+        open
+        onClose={onClose}
+        dismissible={acknowledged}
+        title="Your new API key"
+        footer={
+          <Button variant="primary" disabled={!acknowledged} onClick={onClose}>
+            Done
+          </Button>
+        }
+      >
+        <SecretReveal
+          secret={created.secret}
+          acknowledged={acknowledged}
+          onAcknowledge={setAcknowledged}
+          context={
+            <p>
+              <strong>{keyName(created.key)}</strong> · <KeyStart start={created.key.start} />
+            </p>
+          }
+        />
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      dismissible={!create.isPending}
+      size="lg"
+      title="Create API key"
+      footer={
+        <>
+          <Button onClick={onClose} disabled={create.isPending}>
+            Cancel
+          </Button>
+          <Button variant="primary" type="submit" form="create-key-form" loading={create.isPending}>
+            Create key
+          </Button>
+        </>
+      }
+    >
+      <form id="create-key-form" onSubmit={submit} noValidate aria-label="Create API key">
+        <KeyForm prefix={PREFIX} mode="create" values={values} errors={errors} disabled={create.isPending} onChange={(p) => setValues((v) => ({ ...v, ...p }))} />
+      </form>
+      {formError ? <Callout tone="danger" title="The key was not created">{formError}</Callout> : null}
+    </Dialog>
+  );
+}
