@@ -50,6 +50,8 @@ export function createApp({ services, logger, webDist }: AppDeps): Express {
   app.use(helmet());
   app.use(originCheck(config.trustedOrigins));
 
+  // First among the routes: it carries keys.verifyKey, the hot path, and claims only its own paths.
+  app.use('/v1', unkeyRoutes(services, guard, logger, config.bodyLimit));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -59,8 +61,7 @@ export function createApp({ services, logger, webDist }: AppDeps): Express {
   app.use('/api/auth', betterAuthRoutes(services, resolver, logger, config.bodyLimit));
   app.use('/api/user', rybbitUserRoutes(services, guard, logger, config.bodyLimit));
   app.use('/v1/secret-scanning', secretScanningRoutes(services, logger));
-  // Before the other /v1 surfaces: each parses its own bodies, so errors come back in its own shape.
-  app.use('/v1', unkeyRoutes(services, guard, logger, config.bodyLimit));
+  // Each /v1 surface parses its own bodies, so errors come back in that surface's shape.
   app.use('/v1', orgKeyRoutes(services, guard, logger, config.bodyLimit));
   app.use('/v1', wubbleRoutes(services, guard, logger, config.bodyLimit));
   app.use(

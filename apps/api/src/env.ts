@@ -74,6 +74,8 @@ const envSchema = z.object({
   // /metrics exposes traffic and key-usage volumes: off entirely, or behind `Authorization: Bearer <token>`.
   KEYWARD_METRICS_DISABLED: bool,
   KEYWARD_METRICS_TOKEN: z.string().min(16, 'KEYWARD_METRICS_TOKEN must be at least 16 characters').optional(),
+  // /readyz reveals whether the database and notifications are up; a public deployment may want that private.
+  KEYWARD_READYZ_TOKEN: z.string().min(16, 'KEYWARD_READYZ_TOKEN must be at least 16 characters').optional(),
   KEYWARD_SECRET_SCANNING_KEYS: secretScanningKeys,
 });
 
@@ -106,6 +108,7 @@ export interface Config {
   /** Keys whose verification state one instance holds in memory (least recently used go first). */
   cacheMaxKeys: number;
   metrics: { enabled: boolean; token: string | undefined };
+  readyzToken: string | undefined;
   /** Public keys that sign secret-scanning reports, by GitHub's key identifier (PEM). */
   secretScanningKeys: Map<string, string>;
 }
@@ -157,6 +160,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisUrl: e.REDIS_URL,
     cacheMaxKeys: e.KEYWARD_CACHE_MAX_KEYS,
     metrics: { enabled: !e.KEYWARD_METRICS_DISABLED, token: e.KEYWARD_METRICS_TOKEN },
+    readyzToken: e.KEYWARD_READYZ_TOKEN,
     secretScanningKeys: new Map(e.KEYWARD_SECRET_SCANNING_KEYS.map((k) => [k.key_identifier, k.key])),
   };
 }

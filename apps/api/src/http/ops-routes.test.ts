@@ -133,6 +133,19 @@ describeEachDb('readiness without a database', (driver) => {
 });
 
 describe('metrics restriction', () => {
+  it('puts /readyz behind its own token when KEYWARD_READYZ_TOKEN is set', async () => {
+    const s = await startTestServer('pglite', { KEYWARD_READYZ_TOKEN: 'readyz-token-0123456789' });
+    try {
+      expect((await call(s.url, 'GET', '/readyz')).status).toBe(401);
+      expect((await call(s.url, 'GET', '/readyz', { headers: bearer('readyz-token-wrong-00000') })).status).toBe(401);
+      const ok = await call(s.url, 'GET', '/readyz', { headers: bearer('readyz-token-0123456789') });
+      expect(ok.status).toBe(200);
+      expect(ok.body.status).toBe('ready');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('requires the configured bearer token', async () => {
     const s = await startTestServer('pglite', { KEYWARD_METRICS_TOKEN: 'metrics-token-0123456789' });
     try {

@@ -14,16 +14,25 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return !!m?.[1] && timingSafeEqual(digest(m[1]), digest(token));
 }
 
+/** Refuses the request unless it carries the configured bearer token (no token configured: open). */
+function guardedBy(token: string | undefined, what: string): express.RequestHandler {
+  return (req, res, next) => {
+    if (!token || bearerMatches(req.get('authorization'), token)) return next();
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(401).json({ error: { code: 'UNAUTHORIZED', message: `A valid ${what} token is required`, requestId: req.requestId } });
+  };
+}
+
 /**
  * Probes and metrics for operators and orchestrators. /readyz names the failing checks but
- * keeps their details (hosts, driver errors) in the log; /metrics can be turned off or put
- * behind a bearer token.
+ * keeps their details (hosts, driver errors) in the log; both can be put behind a bearer
+ * token, and /metrics can be turned off.
  */
 export function opsRoutes(services: Services, metrics: HttpMetrics, log: Logger): express.Router {
   const r = express.Router();
   const { config } = services;
 
-  r.get('/readyz', async (_req, res) => {
+  r.get('/readyz', guardedBy(config.readyzToken, 'readiness'), async (_req, res) => {
     const { ready, checks } = await checkReadiness(services.handle);
     const summary = Object.fromEntries(Object.entries(checks).map(([name, c]) => [name, c.ok ? 'ok' : 'fail']));
     if (!ready) log.warn({ checks }, 'not ready');
@@ -32,13 +41,7 @@ export function opsRoutes(services: Services, metrics: HttpMetrics, log: Logger)
   });
 
   if (config.metrics.enabled) {
-    r.get('/metrics', (req, res) => {
-      const token = config.metrics.token;
-      if (token && !bearerMatches(req.get('authorization'), token)) {
-        res.setHeader('WWW-Authenticate', 'Bearer');
-        res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'A valid metrics token is required', requestId: req.requestId } });
-        return;
-      }
+    r.get('/metrics', guardedBy(config.metrics.token, 'metrics'), (_req, res) => {
       res.setHeader('Cache-Control', 'no-store');
       res.type(PROMETHEUS_CONTENT_TYPE).send(metrics.render());
     });

@@ -12,10 +12,15 @@ declare global {
   }
 }
 
+// Request ids are not secrets: a random per-process prefix keeps them unique across instances,
+// and a counter avoids drawing CSPRNG bytes on every request of the hot path.
+const processPrefix = newId('req');
+let sequence = 0;
+
 /** Honours a sane incoming id (so traces join up across services), otherwise mints one. */
 export const requestId: RequestHandler = (req, res, next) => {
   const incoming = req.get('x-request-id');
-  const id = incoming && SAFE_ID.test(incoming) ? incoming : newId('req');
+  const id = incoming && SAFE_ID.test(incoming) ? incoming : `${processPrefix}${(sequence++).toString(36)}`;
   req.requestId = id;
   res.setHeader('x-request-id', id);
   requestContext.run({ requestId: id }, next);

@@ -10,7 +10,7 @@ import {
   roles,
   rolesPermissions,
 } from '@keyward/db';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Plan } from '../../env';
 import type { OrgRole } from '../actor';
 import type { PlanPolicy } from '../plans';
@@ -50,34 +50,29 @@ export type KeyStateLoader = (hash: string) => Promise<KeyState | null>;
 
 export function createKeyStateLoader(db: Db, plans: PlanPolicy): KeyStateLoader {
   return async (hash) => {
+    // One round trip per cache miss: the links come back as arrays from correlated subqueries.
     const [row] = await db
-      .select({ key: keys, plan: organizations.plan, role: memberships.role })
+      .select({
+        key: keys,
+        plan: organizations.plan,
+        role: memberships.role,
+        direct: sql<string[]>`array(select ${permissions.name} from ${keysPermissions}
+          join ${permissions} on ${permissions.id} = ${keysPermissions.permissionId}
+          where ${keysPermissions.keyId} = ${keys.id})`,
+        roleNames: sql<string[]>`array(select ${roles.name} from ${keysRoles}
+          join ${roles} on ${roles.id} = ${keysRoles.roleId}
+          where ${keysRoles.keyId} = ${keys.id})`,
+        inherited: sql<string[]>`array(select ${permissions.name} from ${keysRoles}
+          join ${rolesPermissions} on ${rolesPermissions.roleId} = ${keysRoles.roleId}
+          join ${permissions} on ${permissions.id} = ${rolesPermissions.permissionId}
+          where ${keysRoles.keyId} = ${keys.id})`,
+      })
       .from(keys)
       .innerJoin(organizations, eq(organizations.id, keys.organizationId))
       .leftJoin(memberships, and(eq(memberships.organizationId, keys.organizationId), eq(memberships.userId, keys.userId)))
       .where(eq(keys.hash, hash));
     if (!row) return null;
     const k = row.key;
-    const [direct, viaRoles] = await Promise.all([
-      db
-        .select({ name: permissions.name })
-        .from(keysPermissions)
-        .innerJoin(permissions, eq(permissions.id, keysPermissions.permissionId))
-        .where(eq(keysPermissions.keyId, k.id)),
-      db
-        .select({ role: roles.name, roleId: roles.id })
-        .from(keysRoles)
-        .innerJoin(roles, eq(roles.id, keysRoles.roleId))
-        .where(eq(keysRoles.keyId, k.id)),
-    ]);
-    const roleIds = viaRoles.map((r) => r.roleId);
-    const inherited = roleIds.length
-      ? await db
-          .select({ name: permissions.name })
-          .from(rolesPermissions)
-          .innerJoin(permissions, eq(permissions.id, rolesPermissions.permissionId))
-          .where(inArray(rolesPermissions.roleId, roleIds))
-      : [];
     const plan = row.plan as Plan;
     return {
       id: k.id,
@@ -95,8 +90,8 @@ export function createKeyStateLoader(db: Db, plans: PlanPolicy): KeyStateLoader 
       meta: (k.meta as Record<string, unknown> | null) ?? null,
       environment: k.environment,
       scopes: k.scopes,
-      permissions: new Set([...direct, ...inherited].map((p) => p.name)),
-      roles: viaRoles.map((r) => r.role).sort(),
+      permissions: new Set([...row.direct, ...row.inherited]),
+      roles: [...row.roleNames].sort(),
       enabled: k.enabled,
       revoked: k.revokedAt !== null || k.deletedAt !== null,
       expiresAt: k.expiresAt?.getTime() ?? null,
