@@ -214,6 +214,42 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the admin UI against the rea
     await snap(page, '11-settings');
   });
 
+  it('creates a service account, an API and a role in settings, and offers the API when creating a key', async () => {
+    const accounts = page.getByRole('form', { name: 'Create a service account' });
+    await accounts.getByLabel('Name').fill('deploy-bot');
+    await accounts.getByRole('button', { name: 'Create service account' }).click();
+    await page.getByRole('table', { name: 'Service accounts' }).getByText('deploy-bot').waitFor();
+
+    const apis = page.getByRole('form', { name: 'Create an API' });
+    await apis.getByLabel('Name').fill('Payments');
+    await apis.getByRole('button', { name: 'Create API' }).click();
+    await page.getByRole('table', { name: 'APIs' }).getByText('Payments').waitFor();
+    await page.getByRole('button', { name: 'Delete API Payments' }).waitFor();
+
+    const roles = page.getByRole('form', { name: 'Create a role' });
+    await roles.getByLabel('Role name').fill('billing-admin');
+    await roles.getByLabel('Permissions').fill('invoices.read, refunds.write');
+    await roles.getByRole('button', { name: 'Create role' }).click();
+    const roleRow = page.getByRole('table', { name: 'Roles' }).getByRole('row', { name: /billing-admin/ });
+    await roleRow.getByText('refunds.write').waitFor();
+    // Roles create the permissions they name; the key's own permissions are there too.
+    await page.getByRole('table', { name: 'Permissions' }).getByText('refunds.write').waitFor();
+    await page.getByRole('table', { name: 'Permissions' }).getByText('invoices.write').waitFor();
+    await page.getByRole('heading', { name: 'Leaked keys' }).waitFor();
+    await snap(page, '11c-settings-catalogues');
+
+    await page.getByRole('link', { name: 'API keys', exact: true }).click();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create API key' });
+    const apiSelect = dialog.getByLabel('API', { exact: true });
+    await expect.poll(() => apiSelect.isEnabled()).toBe(true);
+    expect(await apiSelect.locator('option').allTextContents()).toEqual(['Default (default)', 'Payments']);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Organization', exact: true }).click();
+    await page.getByRole('heading', { name: 'Members' }).waitFor();
+  });
+
   it('opens the navigation menu on a phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Menu' }).click();
@@ -253,6 +289,12 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the admin UI against the rea
     expect(await p.getByRole('heading', { name: 'Plan' }).count()).toBe(0);
     expect(await p.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
     expect(await p.getByLabel(/^Role of/).count()).toBe(0);
+    // Members read the catalogues but get no controls for them.
+    await p.getByRole('table', { name: 'APIs' }).getByText('Payments').waitFor();
+    await p.getByRole('table', { name: 'Roles' }).getByText('billing-admin').waitFor();
+    expect(await p.getByRole('form', { name: /^Create/ }).count()).toBe(0);
+    expect(await p.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+    expect(await p.getByRole('heading', { name: 'Leaked keys' }).count()).toBe(0);
     await snap(p, '13-settings-member');
     await member.close();
   });

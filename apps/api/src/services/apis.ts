@@ -1,6 +1,6 @@
 import { newId } from '@keyward/core';
 import { type Api, apis, type Db, keys } from '@keyward/db';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { type Actor, SCOPES } from './actor';
 import { writeAudit } from './audit';
 import { assertRole, assertScope } from './authorize';
@@ -36,6 +36,16 @@ export function createApiService({ db, events, keys: keyService }: { db: Db; eve
     return api;
   }
 
+  /** The organization's live APIs, the default one first. */
+  async function list(actor: Actor): Promise<Api[]> {
+    assertScope(actor, SCOPES.keysRead);
+    return db
+      .select()
+      .from(apis)
+      .where(and(eq(apis.organizationId, actor.organizationId), isNull(apis.deletedAt)))
+      .orderBy(desc(apis.isDefault), asc(apis.name), asc(apis.id));
+  }
+
   /** Soft-deletes the API and every key in it; the keys stop verifying at once. */
   async function remove(actor: Actor, id: string): Promise<void> {
     assertScope(actor, SCOPES.keysWrite);
@@ -68,7 +78,7 @@ export function createApiService({ db, events, keys: keyService }: { db: Db; eve
     return { ...page, total };
   }
 
-  return { create, get, remove, listKeys };
+  return { create, get, list, remove, listKeys };
 }
 
 export type ApiService = ReturnType<typeof createApiService>;

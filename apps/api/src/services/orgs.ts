@@ -103,6 +103,14 @@ export function createOrgService(db: Db, events: KeyEvents, now: () => number = 
     });
   }
 
+  /** The organization's current leaked-key policy; any member may read it. */
+  async function leakedKeyPolicy(actor: Actor): Promise<LeakedKeyPolicy> {
+    assertScope(actor, SCOPES.orgRead);
+    const [row] = await db.select({ policy: organizations.leakedKeyPolicy }).from(organizations).where(eq(organizations.id, actor.organizationId));
+    if (!row) throw notFound('Organization not found');
+    return row.policy as LeakedKeyPolicy;
+  }
+
   async function invite(actor: Actor, email: string, role: OrgRole) {
     assertScope(actor, SCOPES.orgWrite);
     assertRole(actor, ['owner'], 'invite members');
@@ -245,6 +253,7 @@ export function createOrgService(db: Db, events: KeyEvents, now: () => number = 
     create,
     setPlan,
     setLeakedKeyPolicy,
+    leakedKeyPolicy,
     invite,
     pendingInvitations,
     invitationsFor,

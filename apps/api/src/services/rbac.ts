@@ -114,9 +114,21 @@ export function createRbacService({ db, events }: { db: Db; events: KeyEvents })
     return row;
   }
 
-  async function listRoles(actor: Actor): Promise<Role[]> {
+  /** The organization's roles, each with the names of the permissions it grants. */
+  async function listRoles(actor: Actor): Promise<(Role & { permissions: string[] })[]> {
     assertScope(actor, SCOPES.keysRead);
-    return db.select().from(roles).where(eq(roles.organizationId, actor.organizationId)).orderBy(asc(roles.name));
+    const [rows, grants] = await Promise.all([
+      db.select().from(roles).where(eq(roles.organizationId, actor.organizationId)).orderBy(asc(roles.name)),
+      db
+        .select({ roleId: rolesPermissions.roleId, name: permissions.name })
+        .from(rolesPermissions)
+        .innerJoin(permissions, eq(permissions.id, rolesPermissions.permissionId))
+        .where(eq(permissions.organizationId, actor.organizationId))
+        .orderBy(asc(permissions.name)),
+    ]);
+    const byRole = new Map<string, string[]>();
+    for (const g of grants) byRole.set(g.roleId, [...(byRole.get(g.roleId) ?? []), g.name]);
+    return rows.map((r) => ({ ...r, permissions: byRole.get(r.id) ?? [] }));
   }
 
   async function deleteRole(actor: Actor, id: string): Promise<void> {

@@ -34,11 +34,12 @@ export const orgsRouter = router({
     return joined;
   }),
 
-  current: orgProcedure.query(({ ctx }) => ({
+  current: orgProcedure.query(async ({ ctx }) => ({
     id: ctx.actor.organizationId,
     role: ctx.actor.role,
     plan: ctx.actor.plan,
     limits: ctx.services.plans.limits(ctx.actor.plan),
+    leakedKeyPolicy: await ctx.services.orgs.leakedKeyPolicy(ctx.actor),
   })),
 
   members: orgProcedure.query(({ ctx }) => ctx.services.orgs.members(ctx.actor)),

@@ -6,6 +6,10 @@ import { CreateKeyDialog } from './CreateKeyDialog';
 
 const NOW = Date.UTC(2026, 0, 10, 12);
 const SECRET = 'kw_3fA9xQ2mZ7LpW4nK8rT1vB6cD5eF0g';
+const APIS = [
+  { id: 'api_default', organizationId: 'org_1', name: 'Default', isDefault: true, createdAt: '2026-01-01T00:00:00.000Z', deletedAt: null },
+  { id: 'api_pay', organizationId: 'org_1', name: 'Payments', isDefault: false, createdAt: '2026-01-02T00:00:00.000Z', deletedAt: null },
+];
 
 function setup(handlers: Parameters<typeof renderWithApi>[1] = {}) {
   const onClose = vi.fn();
@@ -15,6 +19,7 @@ function setup(handlers: Parameters<typeof renderWithApi>[1] = {}) {
   }));
   const utils = renderWithApi(<CreateKeyDialog onClose={onClose} now={() => NOW} />, {
     'keys.create': create,
+    'apis.list': () => APIS,
     ...handlers,
   });
   const dialog = screen.getByRole('dialog', { name: 'Create API key' });
@@ -92,6 +97,33 @@ describe('CreateKeyDialog: validation', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create key' }));
     const roles = await within(dialog).findByLabelText(/Roles/, { selector: 'input[aria-invalid="true"]' });
     expect(roles).toHaveAccessibleDescription(/Role not found: editor/);
+  });
+
+  it('preselects the default API and sends it', async () => {
+    const { dialog, user, create } = setup();
+    const api = within(dialog).getByLabelText('API');
+    await waitFor(() => expect(api).toHaveValue('api_default'));
+    expect(within(api).getByRole('option', { name: 'Default (default)' })).toBeInTheDocument();
+    await user.type(within(dialog).getByLabelText('Name'), 'CI');
+    await user.click(within(dialog).getByRole('button', { name: 'Create key' }));
+    await screen.findByRole('dialog', { name: 'Your new API key' });
+    expect(create.mock.calls[0]?.[0]).toMatchObject({ name: 'CI', apiId: 'api_default' });
+  });
+
+  it('sends the API the user picked, and puts a refusal naming apiId on that field', async () => {
+    const { dialog, user, calls } = setup({
+      'keys.create': () => {
+        throw apiError('API api_pay not found', { code: 'NOT_FOUND', httpStatus: 404, field: 'apiId' });
+      },
+    });
+    const api = within(dialog).getByLabelText('API');
+    await waitFor(() => expect(api).toBeEnabled());
+    await user.selectOptions(api, 'api_pay');
+    await user.type(within(dialog).getByLabelText('Name'), 'CI');
+    await user.click(within(dialog).getByRole('button', { name: 'Create key' }));
+    await waitFor(() => expect(api).toHaveAttribute('aria-invalid', 'true'));
+    expect(api).toHaveAccessibleDescription(/API api_pay not found/);
+    expect(calls.find((c) => c.path === 'keys.create')?.input).toMatchObject({ apiId: 'api_pay' });
   });
 
   it('shows an error without a field above the buttons, keeping the form', async () => {

@@ -4,6 +4,7 @@ import { errorField, errorMessage, messageWithoutField } from '../../lib/errors'
 import { EMPTY_FORM, formFieldFor, type KeyFormErrors, type KeyFormValues, validateKeyForm } from '../../lib/key-form';
 import { Button } from '../../ui/Button';
 import { Dialog } from '../../ui/Dialog';
+import { SelectField } from '../../ui/Field';
 import { Callout } from '../../ui/States';
 import { focusFirstError, KeyForm } from './KeyForm';
 import { KeyStart, keyName } from './key-bits';
@@ -22,6 +23,11 @@ export function CreateKeyDialog({ onClose, now = Date.now }: { onClose: () => vo
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ key: Key; secret: string } | null>(null);
   const [acknowledged, setAcknowledged] = useState(false);
+  // The API (keyspace) the key goes into; until one is picked, the organization's default.
+  const apis = trpc.apis.list.useQuery();
+  const [chosenApi, setChosenApi] = useState<string | null>(null);
+  const [apiError, setApiError] = useState<string | undefined>();
+  const apiId = chosenApi ?? apis.data?.find((a) => a.isDefault)?.id ?? apis.data?.[0]?.id ?? null;
 
   const create = trpc.keys.create.useMutation({
     onSuccess: (res) => {
@@ -30,6 +36,12 @@ export function CreateKeyDialog({ onClose, now = Date.now }: { onClose: () => vo
       void utils.audit.list.invalidate();
     },
     onError: (err) => {
+      if (errorField(err) === 'apiId') {
+        setApiError(messageWithoutField(errorMessage(err), 'apiId'));
+        setFormError(null);
+        document.getElementById(`${PREFIX}-api`)?.focus();
+        return;
+      }
       const field = formFieldFor(errorField(err));
       if (field) {
         const next = { [field]: messageWithoutField(errorMessage(err), errorField(err)) };
@@ -45,12 +57,14 @@ export function CreateKeyDialog({ onClose, now = Date.now }: { onClose: () => vo
     const { errors: errs, fields } = validateKeyForm(values, now());
     setErrors(errs);
     setFormError(null);
+    setApiError(undefined);
     if (!fields) {
       focusFirstError(PREFIX, errs);
       return;
     }
     create.mutate({
       name: fields.name,
+      ...(apiId ? { apiId } : {}),
       ...(fields.description ? { description: fields.description } : {}),
       scopes: fields.scopes,
       ...(fields.permissions.length ? { permissions: fields.permissions } : {}),
@@ -113,7 +127,35 @@ export function CreateKeyDialog({ onClose, now = Date.now }: { onClose: () => vo
       }
     >
       <form id="create-key-form" onSubmit={submit} noValidate aria-label="Create API key">
-        <KeyForm prefix={PREFIX} mode="create" values={values} errors={errors} disabled={create.isPending} onChange={(p) => setValues((v) => ({ ...v, ...p }))} />
+        <div className="form-grid">
+          <SelectField
+            id={`${PREFIX}-api`}
+            label="API"
+            value={apiId ?? ''}
+            disabled={create.isPending || !apis.isSuccess}
+            error={apiError}
+            hint={
+              apis.isError
+                ? `Could not load the APIs (${errorMessage(apis.error)}); the key goes to the default API.`
+                : 'The keyspace the key belongs to. Owners and admins add APIs under Organization.'
+            }
+            onChange={(e) => {
+              setApiError(undefined);
+              setChosenApi(e.target.value);
+            }}
+          >
+            {apis.isSuccess ? (
+              apis.data.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.isDefault ? `${a.name} (default)` : a.name}
+                </option>
+              ))
+            ) : (
+              <option value="">{apis.isPending ? 'Loading APIs…' : 'Default API'}</option>
+            )}
+          </SelectField>
+          <KeyForm prefix={PREFIX} mode="create" values={values} errors={errors} disabled={create.isPending} onChange={(p) => setValues((v) => ({ ...v, ...p }))} />
+        </div>
       </form>
       {formError ? <Callout tone="danger" title="The key was not created">{formError}</Callout> : null}
     </Dialog>

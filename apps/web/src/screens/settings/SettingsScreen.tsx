@@ -1,6 +1,8 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { type Member, type OrgRole, type Plan, trpc } from '../../api';
 import { errorField, errorMessage, messageWithoutField } from '../../lib/errors';
+import { navigate } from '../../lib/router';
 import { useTitle } from '../../lib/title';
 import { formatDate, formatDuration, relativeTime, useNow } from '../../lib/time';
 import { canManageOrg, useSession } from '../../session';
@@ -11,6 +13,7 @@ import { SelectField, TextField } from '../../ui/Field';
 import { DetailList, Muted, PageHeader, Section } from '../../ui/misc';
 import { type Column, Table } from '../../ui/Table';
 import { Callout, EmptyState, ErrorState, LoadingState } from '../../ui/States';
+import { ApisSection, RolesSection, ServiceAccountsSection } from './CatalogSections';
 
 const ROLES: { value: OrgRole; label: string; hint: string }[] = [
   { value: 'owner', label: 'Owner', hint: 'Everything, including members and the plan' },
@@ -23,31 +26,30 @@ const PLANS: { value: Plan; label: string }[] = [
   { value: 'pro', label: 'Pro' },
 ];
 
-/** Organization settings: who is in it, who is invited, and (owners only) the plan. */
+/** Organization settings: people, (owners only) plan and leak policy, and the catalogues keys draw on. */
 export function SettingsScreen() {
   useTitle('Organization');
   const { org } = useSession();
   const owner = canManageOrg(org.role);
   return (
     <>
-      <PageHeader title="Organization" description={owner ? 'Members, invitations and plan.' : 'Members and invitations. Only owners can change them.'} />
+      <PageHeader
+        title="Organization"
+        description={
+          owner
+            ? 'Members, invitations, plan, service accounts, APIs, roles and permissions.'
+            : 'Members, invitations, service accounts, APIs, roles and permissions. Only owners change members and the plan.'
+        }
+      />
+      <YourInvitationsSection />
       <OverviewSection />
       <MembersSection />
       <InvitationsSection />
       {owner ? <PlanSection /> : null}
-      <Section title="Coming soon" description="Available through the REST API today; their screens come later.">
-        <ul className="soon-list">
-          <li>
-            <strong>Service accounts</strong> — keys that belong to a workload rather than a person.
-          </li>
-          <li>
-            <strong>APIs</strong> — separate keyspaces, as in Unkey.
-          </li>
-          <li>
-            <strong>Roles and permissions</strong> — named bundles of permissions to give keys.
-          </li>
-        </ul>
-      </Section>
+      {owner ? <LeakPolicySection /> : null}
+      <ServiceAccountsSection />
+      <ApisSection />
+      <RolesSection />
     </>
   );
 }
@@ -72,6 +74,7 @@ function OverviewSection() {
               label: 'Default rate limit',
               value: `${current.data.limits.rateLimit.toLocaleString()} per ${formatDuration(current.data.limits.rateWindowMs)} for keys without their own`,
             },
+            { label: 'Leaked keys', value: current.data.leakedKeyPolicy === 'flag' ? 'Flagged when reported' : 'Revoked when reported' },
           ]}
         />
       )}
@@ -311,6 +314,114 @@ function PlanSection() {
       </form>
       {saved ? <Callout tone="success">Plan changed to {org.plan}.</Callout> : null}
       {setPlanM.isError ? <Callout tone="danger">{errorMessage(setPlanM.error)}</Callout> : null}
+    </Section>
+  );
+}
+
+const LEAK_POLICIES: { value: LeakPolicy; label: string }[] = [
+  { value: 'revoke', label: 'Revoke the key' },
+  { value: 'flag', label: 'Only flag the key' },
+];
+type LeakPolicy = 'revoke' | 'flag';
+
+function LeakPolicySection() {
+  const utils = trpc.useUtils();
+  const current = trpc.orgs.current.useQuery();
+  const [choice, setChoice] = useState<LeakPolicy | null>(null);
+  const [saved, setSaved] = useState<LeakPolicy | null>(null);
+  const setPolicy = trpc.orgs.setLeakedKeyPolicy.useMutation({
+    onSuccess: async (_res, vars) => {
+      setSaved(vars.policy);
+      await Promise.all([utils.orgs.current.invalidate(), utils.audit.list.invalidate()]);
+    },
+  });
+  const policy = choice ?? current.data?.leakedKeyPolicy ?? 'revoke';
+  return (
+    <Section title="Leaked keys" description="What happens when a secret scanner reports one of this organization's keys as leaked. Only owners see this.">
+      {current.isPending ? (
+        <LoadingState />
+      ) : current.isError ? (
+        <ErrorState error={current.error} onRetry={() => void current.refetch()} />
+      ) : (
+        <form
+          className="invite-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setSaved(null);
+            setPolicy.mutate({ policy });
+          }}
+          aria-label="Leaked-key policy"
+        >
+          <SelectField
+            label="When a key leaks"
+            value={policy}
+            onChange={(e) => {
+              setSaved(null);
+              setChoice(e.target.value as LeakPolicy);
+            }}
+          >
+            {LEAK_POLICIES.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </SelectField>
+          <Button type="submit" variant="primary" loading={setPolicy.isPending} disabled={policy === current.data.leakedKeyPolicy}>
+            Save policy
+          </Button>
+        </form>
+      )}
+      {saved ? <Callout tone="success">Leaked keys are now {saved === 'flag' ? 'only flagged' : 'revoked'}.</Callout> : null}
+      {setPolicy.isError ? <Callout tone="danger">{errorMessage(setPolicy.error)}</Callout> : null}
+    </Section>
+  );
+}
+
+/** Invitations into other organizations for the signed-in user's email; shown only when there are some. */
+function YourInvitationsSection() {
+  const queryClient = useQueryClient();
+  const mine = trpc.orgs.myInvitations.useQuery();
+  const accept = trpc.orgs.acceptInvitation.useMutation({
+    onSuccess: async () => {
+      navigate('/');
+      await queryClient.resetQueries();
+    },
+  });
+  if (mine.isPending || (mine.isSuccess && mine.data.length === 0)) return null;
+  return (
+    <Section title="Invitations for you" description="Organizations that invited your email address. Accepting switches you to that organization.">
+      {mine.isError ? (
+        <ErrorState title="Could not load your invitations" error={mine.error} onRetry={() => void mine.refetch()} />
+      ) : (
+        <Table
+          caption="Invitations for you"
+          rows={mine.data}
+          rowKey={(i) => i.id}
+          columns={[
+            { key: 'org', header: 'Organization', className: 'cell--lead', render: (i) => <span className="cell-title">{i.organizationName}</span> },
+            { key: 'role', header: 'Role', render: (i) => <Badge>{i.role}</Badge> },
+            { key: 'expires', header: 'Expires', render: (i) => relativeTime(i.expiresAt, Date.now()) },
+            {
+              key: 'actions',
+              header: 'Actions',
+              align: 'end',
+              render: (i) => (
+                <Button
+                  size="sm"
+                  variant="primary"
+                  loading={accept.isPending && accept.variables?.invitationId === i.id}
+                  disabled={accept.isPending}
+                  aria-label={`Accept invitation to ${i.organizationName}`}
+                  onClick={() => accept.mutate({ invitationId: i.id })}
+                >
+                  Accept
+                </Button>
+              ),
+            },
+          ]}
+        />
+      )}
+      {accept.isError ? <Callout tone="danger">{errorMessage(accept.error)}</Callout> : null}
     </Section>
   );
 }
