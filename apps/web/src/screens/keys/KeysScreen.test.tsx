@@ -115,7 +115,8 @@ describe('KeysScreen: filters and pages', () => {
   });
 
   it('searches by name or start after a pause in typing', async () => {
-    const user = userEvent.setup();
+    // No timer between keystrokes: on a loaded machine a 0 ms timer can outlast the debounce.
+    const user = userEvent.setup({ delay: null });
     const { calls } = renderWithApi(<KeysScreen />, { 'keys.list': filtering() });
     await screen.findByRole('link', { name: 'Alpha' });
     await user.type(screen.getByLabelText('Search'), 'kw_Bet');
