@@ -156,19 +156,25 @@ export function createOrgService(db: Db, events: KeyEvents, now: () => number = 
     return row?.n ?? 0;
   }
 
+  const memberIs = (organizationId: string, userId: string) =>
+    and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId));
+
+  /** The membership, or 404; refused when it would take the organization's last owner away. */
+  async function memberLeavingOwnership(tx: Tx, organizationId: string, userId: string, losesOwnership: boolean) {
+    const [m] = await tx.select().from(memberships).where(memberIs(organizationId, userId));
+    if (!m) throw notFound('Member not found');
+    if (m.role === 'owner' && losesOwnership && (await ownerCount(tx, organizationId)) <= 1) {
+      throw conflict('An organization needs at least one owner');
+    }
+    return m;
+  }
+
   async function setRole(actor: Actor, userId: string, role: OrgRole) {
     assertScope(actor, SCOPES.orgWrite);
     assertRole(actor, ['owner'], 'change member roles');
     await db.transaction(async (tx) => {
-      const [m] = await tx
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.organizationId, actor.organizationId), eq(memberships.userId, userId)));
-      if (!m) throw notFound('Member not found');
-      if (m.role === 'owner' && role !== 'owner' && (await ownerCount(tx, actor.organizationId)) <= 1) {
-        throw conflict('An organization needs at least one owner');
-      }
-      await tx.update(memberships).set({ role }).where(and(eq(memberships.organizationId, actor.organizationId), eq(memberships.userId, userId)));
+      const m = await memberLeavingOwnership(tx, actor.organizationId, userId, role !== 'owner');
+      await tx.update(memberships).set({ role }).where(memberIs(actor.organizationId, userId));
       await writeAudit(tx, actor, { action: 'member.role', targetType: 'user', targetId: userId, metadata: { from: m.role, to: role } });
     });
     await events.changed({ kind: 'org', organizationId: actor.organizationId });
@@ -178,15 +184,8 @@ export function createOrgService(db: Db, events: KeyEvents, now: () => number = 
     assertScope(actor, SCOPES.orgWrite);
     assertRole(actor, ['owner'], 'remove members');
     await db.transaction(async (tx) => {
-      const [m] = await tx
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.organizationId, actor.organizationId), eq(memberships.userId, userId)));
-      if (!m) throw notFound('Member not found');
-      if (m.role === 'owner' && (await ownerCount(tx, actor.organizationId)) <= 1) {
-        throw conflict('An organization needs at least one owner');
-      }
-      await tx.delete(memberships).where(and(eq(memberships.organizationId, actor.organizationId), eq(memberships.userId, userId)));
+      await memberLeavingOwnership(tx, actor.organizationId, userId, true);
+      await tx.delete(memberships).where(memberIs(actor.organizationId, userId));
       await writeAudit(tx, actor, { action: 'member.remove', targetType: 'user', targetId: userId });
     });
     // Keys act with their user's role; a removed member's keys must stop at once.

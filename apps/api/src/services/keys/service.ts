@@ -75,15 +75,6 @@ export function createKeyService(deps: KeyServiceDeps) {
     return byKey;
   }
 
-  async function planOf(organizationId: string) {
-    const [org] = await db
-      .select({ plan: organizations.plan })
-      .from(organizations)
-      .where(eq(organizations.id, organizationId));
-    if (!org) throw notFound('Organization not found');
-    return org.plan;
-  }
-
   function toView(row: Key, links: { permissions: string[]; roles: string[] }, actor: Pick<Actor, 'plan'>): KeyView {
     const { hash: _hash, recoverableCiphertext, ...rest } = row;
     return {
@@ -461,7 +452,6 @@ export function createKeyService(deps: KeyServiceDeps) {
     reroll,
     recover,
     views,
-    planOf,
     ...createKeyLinkOps({ db, events, loadVisible }),
     ...createRemainingOps({ db, events, loadVisible, now }),
   };
