@@ -6,7 +6,6 @@ import {
   keys,
   keysPermissions,
   keysRoles,
-  organizations,
   permissions,
   roles,
   serviceAccounts,
