@@ -17,6 +17,7 @@ export {
   isValidPrefix,
   KEY_PATTERN_SOURCE,
   KeyFormatError,
+  isWellFormedKey,
   keyPattern,
   keyStart,
   MAX_BYTE_LENGTH,

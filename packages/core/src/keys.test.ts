@@ -9,6 +9,7 @@ import {
   generateKey,
   hashKey,
   isValidPrefix,
+  isWellFormedKey,
   KEY_PATTERN_SOURCE,
   KeyFormatError,
   keyPattern,
@@ -220,6 +221,29 @@ describe("parseKey", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), (raw) => {
         expect(() => parseKey(raw)).not.toThrow();
+      }),
+    );
+  });
+});
+
+describe("isWellFormedKey", () => {
+  it("agrees with parseKey on keys, their one-character typos and arbitrary input", () => {
+    const keys = fc.record({
+      prefix: fc.constantFrom("kw", "rybbit_sk_live", "a", "X_9"),
+      byteLength: fc.integer({ min: MIN_BYTE_LENGTH, max: MAX_BYTE_LENGTH }),
+    });
+    fc.assert(
+      fc.property(keys, fc.nat(), fc.constantFrom(...BASE62_ALPHABET, "_", "-", "é"), ({ prefix, byteLength }, at, ch) => {
+        const { key } = generateKey({ prefix, byteLength });
+        expect(isWellFormedKey(key)).toBe(true);
+        const i = at % key.length;
+        const typo = key.slice(0, i) + ch + key.slice(i + 1);
+        expect(isWellFormedKey(typo)).toBe(parseKey(typo).ok);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.anything(), (raw) => {
+        expect(isWellFormedKey(raw)).toBe(parseKey(raw).ok);
       }),
     );
   });

@@ -118,48 +118,61 @@ const MALFORMED: ParseKeyResult = Object.freeze({ ok: false, reason: "malformed"
 const BAD_CHECKSUM: ParseKeyResult = Object.freeze({ ok: false, reason: "bad_checksum" });
 const TOO_LONG: ParseKeyResult = Object.freeze({ ok: false, reason: "too_long" });
 
+type KeyDefect = "malformed" | "bad_checksum" | "too_long";
+
 /**
  * Checks shape and checksum without hashing, so typos and random strings are
  * rejected before any cache or database work. Never throws. One pass over the
  * key validates each character and feeds it to the CRC.
  */
-export function parseKey(raw: unknown): ParseKeyResult {
-  if (typeof raw !== "string" || raw.length === 0) return MALFORMED;
+function keyDefect(raw: unknown): KeyDefect | null {
+  if (typeof raw !== "string" || raw.length === 0) return "malformed";
   const length = raw.length;
-  if (length > MAX_KEY_LENGTH) return TOO_LONG;
+  if (length > MAX_KEY_LENGTH) return "too_long";
 
   const sep = raw.lastIndexOf("_");
-  if (sep < 1 || sep > MAX_PREFIX_LENGTH) return MALFORMED;
+  if (sep < 1 || sep > MAX_PREFIX_LENGTH) return "malformed";
   const checksumStart = length - CHECKSUM_LENGTH;
-  if (VALID_BODY_LENGTH[checksumStart - sep - 1] !== 1) return MALFORMED;
+  if (VALID_BODY_LENGTH[checksumStart - sep - 1] !== 1) return "malformed";
 
   let crc = crc32Start;
   for (let i = 0; i < sep; i++) {
     const code = raw.charCodeAt(i);
-    if (CHAR_CLASS[code] === INVALID) return MALFORMED;
+    if (CHAR_CLASS[code] === INVALID) return "malformed";
     crc = crc32Update(crc, code);
   }
   crc = crc32Update(crc, UNDERSCORE);
   for (let i = sep + 1; i < checksumStart; i++) {
     const code = raw.charCodeAt(i);
-    if (CHAR_CLASS[code] !== BASE62) return MALFORMED;
+    if (CHAR_CLASS[code] !== BASE62) return "malformed";
     crc = crc32Update(crc, code);
   }
   let checksum = 0;
   for (let i = checksumStart; i < length; i++) {
     const code = raw.charCodeAt(i);
-    if (CHAR_CLASS[code] !== BASE62) return MALFORMED;
+    if (CHAR_CLASS[code] !== BASE62) return "malformed";
     checksum = checksum * 62 + (BASE62_VALUE[code] as number);
   }
 
   // Base62 is a bijection below 62^6, so comparing numbers equals comparing encodings.
-  if (crc32Finish(crc) !== checksum) return BAD_CHECKSUM;
-  return {
-    ok: true,
-    prefix: raw.slice(0, sep),
-    body: raw.slice(sep + 1, checksumStart),
-    checksum: raw.slice(checksumStart),
-  };
+  return crc32Finish(crc) === checksum ? null : "bad_checksum";
+}
+
+const REFUSALS: Record<KeyDefect, ParseKeyResult> = { malformed: MALFORMED, bad_checksum: BAD_CHECKSUM, too_long: TOO_LONG };
+
+/** The key split into its parts, or why it is not a key; see `keyDefect` for the checks. */
+export function parseKey(raw: unknown): ParseKeyResult {
+  const defect = keyDefect(raw);
+  if (defect !== null) return REFUSALS[defect];
+  const key = raw as string;
+  const sep = key.lastIndexOf("_");
+  const checksumStart = key.length - CHECKSUM_LENGTH;
+  return { ok: true, prefix: key.slice(0, sep), body: key.slice(sep + 1, checksumStart), checksum: key.slice(checksumStart) };
+}
+
+/** `parseKey(raw).ok` without building the parts: what the verification hot path needs. */
+export function isWellFormedKey(raw: unknown): raw is string {
+  return keyDefect(raw) === null;
 }
 
 /**
