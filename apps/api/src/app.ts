@@ -1,23 +1,30 @@
 import { existsSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import proxyaddr from 'proxy-addr';
 import { createCallerResolver } from './auth/caller';
 import { originCheck } from './auth/origin';
 import { type Acceptance, requireCaller } from './auth/require-caller';
 import { accessLog } from './http/access-log';
+import { clientFrom } from './http/client-info';
 import { createHttpMetrics } from './http/metrics';
 import { opsRoutes } from './http/ops-routes';
 import type { Logger } from './http/logger';
-import { surfaceErrors } from './http/surface-errors';
+import { problemResponder, surfaceErrors } from './http/surface-errors';
 import { requestId } from './http/request-id';
+import { requestTiming } from './http/request-timing';
+import { fastJsonRoute } from './http/fast-json-route';
+import { securityHeaders } from './http/security-headers';
 import { betterAuthRoutes } from './rest/better-auth';
 import { orgKeyRoutes } from './rest/org-keys';
 import { openApiRoutes } from './rest/openapi/routes';
 import { rybbitDeleteRoutes, rybbitUserRoutes } from './rest/rybbit';
 import { secretScanningRoutes } from './rest/secret-scanning';
+import { unkeyError } from './rest/unkey/errors';
 import { unkeyRoutes } from './rest/unkey/router';
+import { VERIFY_KEY_PATH, verifyKeyAnswer } from './rest/unkey/verify';
 import { wubbleRoutes } from './rest/wubble';
 import { contextFactory } from './trpc/context';
 import { appRouter } from './trpc/router';
@@ -33,8 +40,26 @@ export interface AppDeps {
 
 export type Guard = (acceptance: Acceptance) => express.RequestHandler;
 
-/** Builds the whole HTTP surface without listening, so tests run it on an ephemeral port. */
-export function createApp({ services, logger, webDist }: AppDeps): Express {
+/**
+ * What a server listens with: plain keys.verifyKey requests are answered in front of Express
+ * (see fastJsonRoute), everything else by the Express app.
+ */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  const { app, verifyKeyFast } = buildHttp(deps);
+  return (req, res) => {
+    if (!verifyKeyFast(req, res)) app(req, res);
+  };
+}
+
+/**
+ * The Express app alone, without the fast path in front: every route, keys.verifyKey included,
+ * still answers. For mounting inside another app; servers listen with createRequestListener.
+ */
+export function createApp(deps: AppDeps): Express {
+  return buildHttp(deps).app;
+}
+
+function buildHttp({ services, logger, webDist }: AppDeps) {
   const app = express();
   const { config } = services;
   app.disable('x-powered-by');
@@ -44,13 +69,27 @@ export function createApp({ services, logger, webDist }: AppDeps): Express {
   const guard: Guard = (acceptance) => requireCaller(resolver, acceptance);
 
   const metrics = createHttpMetrics(services);
+  const timing = requestTiming(accessLog(logger), metrics.observe);
+  const headers = securityHeaders();
+
+  // The client address as Express works it out for req.ip: the same proxy-addr, the same trust setting.
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyaddr>[1];
+  const verifyKeyFast = fastJsonRoute(
+    {
+      path: VERIFY_KEY_PATH,
+      maxBytes: bytes(config.bodyLimit),
+      answer: (body, req, id) =>
+        verifyKeyAnswer(services, body, { ...clientFrom(proxyaddr(req, trust), req.headers['user-agent']), requestId: id }),
+    },
+    { timing, setSecurityHeaders: headers.set, respondWithProblem: problemResponder(logger, unkeyError) },
+  );
+
   app.use(requestId);
-  app.use(accessLog(logger));
-  app.use(metrics.middleware);
-  app.use(helmet());
+  app.use(timing.middleware);
+  app.use(headers.middleware);
   app.use(originCheck(config.trustedOrigins));
 
-  // First among the routes: it carries keys.verifyKey, the hot path, and claims only its own paths.
+  // First among the routes: it carries keys.verifyKey's regular route and claims only its own paths.
   app.use('/v1', unkeyRoutes(services, guard, logger, config.bodyLimit));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -70,8 +109,8 @@ export function createApp({ services, logger, webDist }: AppDeps): Express {
       router: appRouter,
       createContext: contextFactory(services, resolver),
       maxBodySize: bytes(config.bodyLimit),
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'trpc procedure failed');
+      onError: ({ error, path, req }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path, requestId: req.requestId }, 'trpc procedure failed');
       },
     }),
   );
@@ -82,8 +121,8 @@ export function createApp({ services, logger, webDist }: AppDeps): Express {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${req.path}`, requestId: req.requestId } });
   });
 
-  app.use(surfaceErrors(logger, (p, req) => ({ error: { code: p.code, message: p.message, requestId: req.requestId } })));
-  return app;
+  app.use(surfaceErrors(logger, (p, requestId) => ({ error: { code: p.code, message: p.message, requestId } })));
+  return { app, verifyKeyFast };
 }
 
 /** Paths the UI never owns: an unknown API path stays a JSON 404. */

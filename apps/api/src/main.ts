@@ -1,6 +1,7 @@
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrate } from '@keyward/db';
-import { createApp } from './app';
+import { createRequestListener } from './app';
 import { ConfigError, loadConfig } from './env';
 import { createLogger } from './http/logger';
 import { prettyStream } from './http/pretty-log';
@@ -27,9 +28,7 @@ async function main() {
   await services.start();
   // The admin UI that `pnpm --filter @keyward/web build` writes; served only when it exists.
   const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
-  const app = createApp({ services, logger, webDist });
-
-  const server = app.listen(config.port, config.host, () => {
+  const server = createServer(createRequestListener({ services, logger, webDist })).listen(config.port, config.host, () => {
     logger.info({ port: config.port, database: handle.driver }, 'keyward listening');
   });
 

@@ -2,7 +2,13 @@ import type { Request } from 'express';
 
 const MAX_USER_AGENT = 512;
 
-export function clientInfo(req: Request): { ip: string | null; userAgent: string | null } {
-  const ua = req.get('user-agent');
-  return { ip: req.ip ?? null, userAgent: ua ? ua.slice(0, MAX_USER_AGENT) : null };
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
 }
+
+export function clientFrom(ip: string | undefined, userAgent: string | undefined): ClientInfo {
+  return { ip: ip ?? null, userAgent: userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null };
+}
+
+export const clientInfo = (req: Request): ClientInfo => clientFrom(req.ip, req.get('user-agent'));

@@ -1,5 +1,4 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { currentRequestId } from './request-context';
 
 export type { Logger };
 
@@ -30,10 +29,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: undefined,
       serializers: { err: serializeError },
-      mixin: () => {
-        const requestId = currentRequestId();
-        return requestId ? { requestId } : {};
-      },
       // Belt and braces: nothing should log these, but if it does, the secret stays out.
       redact: {
         paths: ['*.authorization', '*.cookie', '*.password', '*.key', '*.token', 'req.headers'],

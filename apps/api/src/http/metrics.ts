@@ -1,30 +1,19 @@
-import type { Request, RequestHandler } from 'express';
 import { createCounter, createHistogram, renderCounter, renderGauge } from '../observability/prometheus';
 import type { Services } from '../services';
+import type { RequestObserver } from './request-timing';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-
-/**
- * The route pattern, never the raw path: ids in paths would make one series per key. Requests
- * no route claimed (404s, the UI's files) share one label; a mounted app like tRPC keeps its mount.
- */
-function routeLabel(req: Request): string {
-  if (req.route) return `${req.baseUrl}${String(req.route.path)}`;
-  return req.baseUrl || 'unmatched';
-}
 
 export function createHttpMetrics(services: Services) {
   const requests = createCounter('keyward_http_requests_total', 'HTTP requests by method, route pattern and status');
   const latency = createHistogram('keyward_http_request_duration_seconds', 'HTTP request latency by method, route pattern and status', LATENCY_BUCKETS);
 
-  const middleware: RequestHandler = (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
-      requests.inc(labels);
-      latency.observe(Number(process.hrtime.bigint() - started) / 1e9, labels);
-    });
-    next();
+  // Requests no route claimed (404s, the UI's files) share one label: raw paths would make a
+  // series per id.
+  const observe: RequestObserver = ({ method, status, durationMs, route }) => {
+    const labels = { method, route: route ?? 'unmatched', status: String(status) };
+    requests.inc(labels);
+    latency.observe(durationMs / 1000, labels);
   };
 
   /** Everything else is read at scrape time from the services that own it. */
@@ -41,6 +30,9 @@ export function createHttpMetrics(services: Services) {
       ),
       renderCounter('keyward_key_cache_hits_total', 'Verification cache lookups answered from memory', [{ value: cache.hits }]),
       renderCounter('keyward_key_cache_misses_total', 'Verification cache lookups that went to the database', [{ value: cache.misses }]),
+      renderCounter('keyward_key_state_queries_total', 'Database queries that loaded verification state, each for a batch of cache misses', [
+        { value: services.keyStateQueries() },
+      ]),
       renderGauge('keyward_key_cache_hit_ratio', 'Share of verification cache lookups answered from memory since start', [
         { value: lookups ? cache.hits / lookups : 0 },
       ]),
@@ -56,7 +48,7 @@ export function createHttpMetrics(services: Services) {
     ].join('\n')}\n`;
   }
 
-  return { middleware, render };
+  return { observe, render };
 }
 
 export type HttpMetrics = ReturnType<typeof createHttpMetrics>;

@@ -32,10 +32,10 @@ export function opsRoutes(services: Services, metrics: HttpMetrics, log: Logger)
   const r = express.Router();
   const { config } = services;
 
-  r.get('/readyz', guardedBy(config.readyzToken, 'readiness'), async (_req, res) => {
+  r.get('/readyz', guardedBy(config.readyzToken, 'readiness'), async (req, res) => {
     const { ready, checks } = await checkReadiness(services.handle);
     const summary = Object.fromEntries(Object.entries(checks).map(([name, c]) => [name, c.ok ? 'ok' : 'fail']));
-    if (!ready) log.warn({ checks }, 'not ready');
+    if (!ready) log.warn({ checks, requestId: req.requestId }, 'not ready');
     res.setHeader('Cache-Control', 'no-store');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: summary });
   });

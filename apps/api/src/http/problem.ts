@@ -10,6 +10,12 @@ export interface Problem {
   retryAfterSeconds?: number;
 }
 
+/** A request body that does not parse, read by body-parser or by a route's own reader. */
+export class BodyNotJsonError extends Error {
+  readonly type = 'entity.parse.failed';
+  readonly status = 400;
+}
+
 interface HttpLikeError {
   type?: string;
   status?: number;

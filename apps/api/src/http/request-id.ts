@@ -1,6 +1,5 @@
 import { newId } from '@keyward/core';
 import type { RequestHandler } from 'express';
-import { requestContext } from './request-context';
 
 const SAFE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
@@ -18,10 +17,13 @@ const processPrefix = newId('req');
 let sequence = 0;
 
 /** Honours a sane incoming id (so traces join up across services), otherwise mints one. */
+export function requestIdFor(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && SAFE_ID.test(incoming) ? incoming : `${processPrefix}${(sequence++).toString(36)}`;
+}
+
 export const requestId: RequestHandler = (req, res, next) => {
-  const incoming = req.get('x-request-id');
-  const id = incoming && SAFE_ID.test(incoming) ? incoming : `${processPrefix}${(sequence++).toString(36)}`;
+  const id = requestIdFor(req.headers['x-request-id']);
   req.requestId = id;
   res.setHeader('x-request-id', id);
-  requestContext.run({ requestId: id }, next);
+  next();
 };

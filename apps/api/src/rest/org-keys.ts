@@ -160,7 +160,7 @@ export function orgKeyRoutes(services: Services, guard: Guard, log: Logger, body
     ok(req, res, { items: page.items.map(serviceAccountJson), nextCursor: page.nextCursor });
   });
 
-  r.use(surfaceErrors(log, (p, req) => ({ code: p.status, data: null, message: p.message, requestId: req.requestId })));
+  r.use(surfaceErrors(log, (p, requestId) => ({ code: p.status, data: null, message: p.message, requestId })));
   return r;
 }
 

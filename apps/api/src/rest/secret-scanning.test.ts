@@ -119,7 +119,9 @@ describeEachDb('secret scanning: GitHub partner reports', (driver) => {
     const customer = await customerKey();
     // Well-formed with a valid checksum, but never issued here.
     const foreign = generateKey({ prefix: 'kw' }).key;
-    const r = await signed(report([foreign, 'ghp_notours', customer.key, '', customer.key, `${customer.key.slice(0, -1)}x`]));
+    // One character changed (never to itself, or it would be a repeat of the key).
+    const typo = `${customer.key.slice(0, -1)}${customer.key.endsWith('x') ? 'y' : 'x'}`;
+    const r = await signed(report([foreign, 'ghp_notours', customer.key, '', customer.key, typo]));
     expect(r.status, r.text).toBe(200);
     expect(r.body.map((v: { label: string }) => v.label)).toEqual(['false_positive', 'false_positive', 'true_positive', 'false_positive', 'false_positive']);
     expect(r.body[2].token_raw).toBe(customer.key);

@@ -71,6 +71,6 @@ export function secretScanningRoutes(services: Services, log: Logger): Router {
     const answer: z.infer<typeof leakVerdictsResponse> = verdicts.map((v) => ({ token_raw: v.token, token_type: v.type, label: v.label }));
     res.json(answer);
   });
-  r.use(surfaceErrors(log, (p, req) => ({ error: { code: p.code, message: p.message, requestId: req.requestId } })));
+  r.use(surfaceErrors(log, (p, requestId) => ({ error: { code: p.code, message: p.message, requestId } })));
   return r;
 }

@@ -91,7 +91,7 @@ export function wubbleRoutes(services: Services, guard: Guard, log: Logger, body
     res.status(result.status).json(result.body);
   });
   r.use(
-    surfaceErrors(log, (p, req) => ({ success: false, error: { code: p.code, message: p.message, request_id: req.requestId } })),
+    surfaceErrors(log, (p, requestId) => ({ success: false, error: { code: p.code, message: p.message, request_id: requestId } })),
   );
   return r;
 }

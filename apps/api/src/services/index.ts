@@ -24,7 +24,6 @@ import { createKeyCache } from './verification/key-cache';
 import { createKeyStateLoader } from './verification/key-state';
 import { startInvalidation } from './verification/invalidation';
 import { createNotificationLag } from './verification/notification-lag';
-import { countOutcomes } from './verification/outcome-counts';
 import { createRedisRateLimiter } from './verification/redis-ratelimiter';
 import { createLocalRateLimiter } from './verification/ratelimiter';
 import { createUsageRecorder } from './verification/usage';
@@ -55,14 +54,16 @@ export function createServices(handle: DbHandle, config: Config, opts: ServiceOp
   const replayBox = secretBox ?? createSecretBox(randomBytes(32));
   const log = opts.log ?? createLogger('silent');
   const usage = createUsageRecorder(db, opts.usageFlushMs, log);
-  const cache = createKeyCache(createKeyStateLoader(db, plans), { maxEntries: config.cacheMaxKeys });
+  let keyStateQueries = 0;
+  const loadKeyStates = createKeyStateLoader(db, plans, { onQuery: () => keyStateQueries++ });
+  const cache = createKeyCache(loadKeyStates, { maxEntries: config.cacheMaxKeys });
   // This instance's own changes reach its cache at once; other instances hear through NOTIFY.
   events.subscribe((change) => cache.invalidate(change));
   const localLimiter = createLocalRateLimiter(config.cacheMaxKeys);
   const sharedLimiter = config.redisUrl
     ? createRedisRateLimiter({ url: config.redisUrl, fallback: localLimiter, log, ...(opts.redisKeyPrefix ? { keyPrefix: opts.redisKeyPrefix } : {}) })
     : null;
-  const verifier = countOutcomes(createVerifier({ db, keys: cache, rateLimiter: sharedLimiter ?? localLimiter, usage }));
+  const verifier = createVerifier({ db, keys: cache, rateLimiter: sharedLimiter ?? localLimiter, usage });
   const notificationLag = createNotificationLag();
   let stopInvalidation: (() => Promise<void>) | null = null;
   const keys = createKeyService({ db, plans, events, secretBox });
@@ -100,6 +101,8 @@ export function createServices(handle: DbHandle, config: Config, opts: ServiceOp
     idempotency: createIdempotencyService(db, replayBox),
     serviceAccounts: createServiceAccountService(db),
     cache,
+    /** Database queries made to load verification state; each carries a batch of hashes. */
+    keyStateQueries: () => keyStateQueries,
     notificationLag,
     /** Starts what runs in the background: cross-instance invalidation, the shared rate limiter, scheduled refills. */
     async start() {

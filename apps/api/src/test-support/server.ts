@@ -1,8 +1,9 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { DbHandle } from '@keyward/db';
 import { createTestDb, type TEST_DRIVERS } from '@keyward/db/testing';
-import { createApp } from '../app';
+import { createRequestListener } from '../app';
 import { loadConfig } from '../env';
 import { createLogger } from '../http/logger';
 import { createServices, type ServiceOptions, type Services } from '../services';
@@ -36,8 +37,7 @@ export async function startTestServer(
   const logger = createLogger(config.logLevel, sink);
   const services = createServices(handle, config, { usageFlushMs: 60_000, log: logger, ...opts });
   await services.start();
-  const app = createApp({ services, logger });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(createRequestListener({ services, logger })).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {

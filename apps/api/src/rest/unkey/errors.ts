@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import type { Problem } from '../../http/problem';
 import { ServiceError } from '../../services/errors';
 
@@ -32,14 +31,14 @@ function messageOf(p: Problem): string {
 }
 
 /** Unkey v1's error body: `{error: {code, docs, message, requestId}}`. */
-export function unkeyError(p: Problem, req: Request, err: unknown) {
+export function unkeyError(p: Problem, requestId: string, err: unknown) {
   const code = err instanceof InsufficientPermissionsError ? 'INSUFFICIENT_PERMISSIONS' : CODE[p.code];
   return {
     error: {
       code,
       docs: `https://unkey.dev/docs/api-reference/errors/code/${code}`,
       message: messageOf(p),
-      requestId: req.requestId,
+      requestId,
     },
   };
 }

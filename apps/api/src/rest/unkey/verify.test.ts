@@ -1,8 +1,8 @@
 import { describeEachDb } from '@keyward/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call, signUp } from '../../test-support/http';
-import { startTestServer, type TestServer } from '../../test-support/server';
-import { mintRootKey, unkeyClient } from '../../test-support/unkey';
+import { call } from '../../test-support/http';
+import type { TestServer } from '../../test-support/server';
+import { startUnkeyServer, unkeyClient } from '../../test-support/unkey';
 
 describeEachDb('seed 04: keys.verifyKey', (driver) => {
   let s: TestServer;
@@ -11,12 +11,8 @@ describeEachDb('seed 04: keys.verifyKey', (driver) => {
   const secrets: string[] = [];
 
   beforeAll(async () => {
-    s = await startTestServer(driver);
-    const owner = await signUp(s.url);
-    rootKey = (await mintRootKey(s.url, owner.token)).key;
+    ({ server: s, rootKey, apiId } = await startUnkeyServer(driver, 'verify'));
     secrets.push(rootKey);
-    const r = await call(s.url, 'POST', '/v1/apis.createApi', { headers: { Authorization: `Bearer ${rootKey}` }, body: { name: 'verify' } });
-    apiId = r.body.apiId;
   });
   afterAll(() => s.close());
 

@@ -1,5 +1,6 @@
 import type { KeyChange } from '../key-events';
 import type { KeyState, KeyStateLoader } from './key-state';
+import { Lru } from './lru';
 
 export interface KeyCacheOptions {
   /** Known keys held at once; the least recently used go first. */
@@ -31,7 +32,7 @@ export function createKeyCache(load: KeyStateLoader, opts: KeyCacheOptions = {})
   const now = opts.now ?? Date.now;
   let ttlMs = opts.ttlMs ?? 5 * 60_000;
 
-  const entries = new Map<string, Entry>();
+  const entries = new Lru<string, Entry>(maxEntries);
   const negative = new Map<string, number>();
   const inflight = new Map<string, Promise<KeyState | null>>();
   // Bumped by every invalidation; a load that started before a bump must not be cached.
@@ -43,10 +44,6 @@ export function createKeyCache(load: KeyStateLoader, opts: KeyCacheOptions = {})
     if (state) {
       entries.set(hash, { state, loadedAt: t });
       negative.delete(hash);
-      if (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
-      }
     } else {
       negative.set(hash, t);
       if (negative.size > maxNegative) {
@@ -59,12 +56,7 @@ export function createKeyCache(load: KeyStateLoader, opts: KeyCacheOptions = {})
   function cached(hash: string, t: number): KeyState | null | undefined {
     const e = entries.get(hash);
     if (e) {
-      if (t - e.loadedAt < ttlMs) {
-        // Re-insert so Map order tracks recency (LRU).
-        entries.delete(hash);
-        entries.set(hash, e);
-        return e.state;
-      }
+      if (t - e.loadedAt < ttlMs) return e.state;
       entries.delete(hash);
       return undefined;
     }
@@ -113,7 +105,7 @@ export function createKeyCache(load: KeyStateLoader, opts: KeyCacheOptions = {})
       }
       return;
     }
-    for (const [h, e] of entries) if (e.state.organizationId === change.organizationId) entries.delete(h);
+    for (const [h, e] of entries.entries()) if (e.state.organizationId === change.organizationId) entries.delete(h);
   }
 
   function clear(): void {

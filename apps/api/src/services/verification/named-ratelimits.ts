@@ -31,7 +31,8 @@ const isIntIn = (v: number | undefined, min: number, max: number) => v === undef
 export function validateVerifyOptions(opts: VerifyOptions): void {
   if (!isIntIn(opts.ratelimitCost, 0, LIMITS.maxCost)) throw badRequest('ratelimit cost must be a non-negative integer', 'ratelimit.cost');
   if (!isIntIn(opts.remainingCost, 0, LIMITS.maxCost)) throw badRequest('remaining cost must be a non-negative integer', 'remaining.cost');
-  const named = opts.ratelimits ?? [];
+  const named = opts.ratelimits;
+  if (named === undefined) return;
   if (named.length > LIMITS.namedRatelimits) {
     throw badRequest(`ratelimits may hold at most ${LIMITS.namedRatelimits} entries`, 'ratelimits');
   }
@@ -50,11 +51,15 @@ export function validateVerifyOptions(opts: VerifyOptions): void {
   }
 }
 
+/** A key's limiter slot for one named limit; its own ("default") is slotted by the key id alone. */
+export const windowId = (state: KeyState, name: string = DEFAULT_RATELIMIT): string =>
+  name === DEFAULT_RATELIMIT ? state.id : `${state.id}:${name}`;
+
 /** The windows one verification counts against, each with its own limiter slot. */
 export function windowsFor(state: KeyState, opts: VerifyOptions) {
   const named = opts.ratelimits?.length ? opts.ratelimits : [{ name: DEFAULT_RATELIMIT, cost: opts.ratelimitCost ?? 1 }];
   return named.map((r) => ({
-    id: r.name === DEFAULT_RATELIMIT ? `key:${state.id}` : `key:${state.id}:${r.name}`,
+    id: windowId(state, r.name),
     limit: r.limit ?? state.ratelimit.limit,
     durationMs: r.durationMs ?? state.ratelimit.durationMs,
     cost: r.cost ?? 1,

@@ -85,7 +85,7 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): SharedRat
   return {
     async limit(id, config, now) {
       try {
-        const r = await slidingWindow.call(redis, prefix + id, config.limit, config.durationMs, config.cost);
+        const r = await slidingWindow.call(redis, prefix + id, config.limit, config.durationMs, config.cost ?? 1);
         return {
           allowed: r[0] === 1,
           limit: config.limit,

@@ -1,18 +1,18 @@
 import {
   evaluatePermissionQuery,
   hashKey,
+  isWellFormedKey,
   lastScheduledRefill,
   type PermissionQuery,
-  parseKey,
   type SlidingWindowResult,
   satisfiesAll,
 } from '@keyward/core';
 import { type Db, keys } from '@keyward/db';
 import { and, eq, sql } from 'drizzle-orm';
 import type { KeyState, KeyStateLoader } from './key-state';
-import { type NamedRatelimit, validateVerifyOptions, windowsFor } from './named-ratelimits';
+import { type NamedRatelimit, validateVerifyOptions, windowId, windowsFor } from './named-ratelimits';
 import type { RateLimiter } from './ratelimiter';
-import type { UsageRecorder, VerifyCode } from './usage';
+import { CODE_INDEX, type UsageRecorder, VERIFY_CODES, type VerifyCode } from './usage';
 
 export interface VerifyOptions {
   ip?: string | null;
@@ -96,14 +96,7 @@ export function createVerifier(deps: VerifierDeps) {
   }
 
   function finish(result: VerifyResult & { key: KeyState }, opts: VerifyOptions, t: number): VerifyResult {
-    usage.record({
-      keyId: result.key.id,
-      organizationId: result.key.organizationId,
-      code: result.code,
-      at: t,
-      ip: opts.ip ?? null,
-      userAgent: opts.userAgent ?? null,
-    });
+    usage.record(result.key, result.code, t, opts);
     return result;
   }
 
@@ -114,8 +107,8 @@ export function createVerifier(deps: VerifierDeps) {
    */
   function ratelimit(state: KeyState, opts: VerifyOptions, t: number): SlidingWindowResult | Promise<SlidingWindowResult> {
     if (!opts.ratelimits?.length) {
-      const cfg = { limit: state.ratelimit.limit, durationMs: state.ratelimit.durationMs, cost: opts.ratelimitCost ?? 1 };
-      return rateLimiter.limit(`key:${state.id}`, cfg, t);
+      const cost = opts.ratelimitCost;
+      return rateLimiter.limit(windowId(state), cost === undefined ? state.ratelimit : { ...state.ratelimit, cost }, t);
     }
     return namedWindows(state, opts, t);
   }
@@ -131,15 +124,22 @@ export function createVerifier(deps: VerifierDeps) {
     return first as SlidingWindowResult;
   }
 
-  async function verify(raw: unknown, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  /**
+   * Synchronous until something must be awaited (a cache miss, a shared rate limiter, a
+   * `remaining` decrement), so a warm verification costs no promise of its own.
+   */
+  function evaluate(raw: unknown, opts: VerifyOptions): VerifyResult | Promise<VerifyResult> {
     validateVerifyOptions(opts);
     const t = now();
-    if (!parseKey(raw).ok) return { valid: false, code: 'NOT_FOUND', key: null };
-    const hash = hashKey(raw as string);
-    let state = lookup.peek(hash);
-    if (state === undefined) state = await lookup.get(hash);
-    if (!state) return { valid: false, code: 'NOT_FOUND', key: null };
+    if (!isWellFormedKey(raw)) return { valid: false, code: 'NOT_FOUND', key: null };
+    const hash = hashKey(raw);
+    const state = lookup.peek(hash);
+    if (state === undefined) return lookup.get(hash).then((loaded) => decide(loaded, opts, t));
+    return decide(state, opts, t);
+  }
 
+  function decide(state: KeyState | null, opts: VerifyOptions, t: number): VerifyResult | Promise<VerifyResult> {
+    if (!state) return { valid: false, code: 'NOT_FOUND', key: null };
     if (state.revoked || state.role === null) return finish({ valid: false, code: 'NOT_FOUND', key: state }, opts, t);
     if (opts.apiId !== undefined && opts.apiId !== state.apiId) return finish({ valid: false, code: 'FORBIDDEN', key: state }, opts, t);
     if (!state.enabled) return finish({ valid: false, code: 'DISABLED', key: state }, opts, t);
@@ -153,21 +153,47 @@ export function createVerifier(deps: VerifierDeps) {
       const r = evaluatePermissionQuery(opts.permissions, state.permissions);
       if (!r.valid) return finish({ valid: false, code: 'INSUFFICIENT_PERMISSIONS', key: state, missingPermissions: r.missing }, opts, t);
     }
-
     const pending = ratelimit(state, opts, t);
-    const w = pending instanceof Promise ? await pending : pending;
-    const ratelimit_ = { limit: w.limit, remaining: w.remaining, reset: w.reset };
-    if (!w.allowed) return finish({ valid: false, code: 'RATE_LIMITED', key: state, ratelimit: ratelimit_ }, opts, t);
-
-    if (state.remaining !== null || state.refill !== null) {
-      const left = await consumeRemaining(state, opts.remainingCost ?? 1, t);
-      if (left === null) return finish({ valid: false, code: 'USAGE_EXCEEDED', key: state, ratelimit: ratelimit_, remaining: 0 }, opts, t);
-      return finish({ valid: true, code: 'VALID', key: state, ratelimit: ratelimit_, remaining: left }, opts, t);
-    }
-    return finish({ valid: true, code: 'VALID', key: state, ratelimit: ratelimit_, remaining: null }, opts, t);
+    if (pending instanceof Promise) return pending.then((w) => afterRatelimit(state, w, opts, t));
+    return afterRatelimit(state, pending, opts, t);
   }
 
-  return { verify };
+  function afterRatelimit(state: KeyState, w: SlidingWindowResult, opts: VerifyOptions, t: number): VerifyResult | Promise<VerifyResult> {
+    const limits = { limit: w.limit, remaining: w.remaining, reset: w.reset };
+    if (!w.allowed) return finish({ valid: false, code: 'RATE_LIMITED', key: state, ratelimit: limits }, opts, t);
+    if (state.remaining === null && state.refill === null) {
+      return finish({ valid: true, code: 'VALID', key: state, ratelimit: limits, remaining: null }, opts, t);
+    }
+    return consumeRemaining(state, opts.remainingCost ?? 1, t).then((left) =>
+      left === null
+        ? finish({ valid: false, code: 'USAGE_EXCEEDED', key: state, ratelimit: limits, remaining: 0 }, opts, t)
+        : finish({ valid: true, code: 'VALID', key: state, ratelimit: limits, remaining: left }, opts, t),
+    );
+  }
+
+  // Every outcome, unknown keys included (the usage recorder only sees keys that exist), so
+  // operators can watch the share of refusals.
+  const outcomeCounts = VERIFY_CODES.map(() => 0);
+  const counted = (r: VerifyResult): VerifyResult => {
+    const i = CODE_INDEX[r.code];
+    outcomeCounts[i] = (outcomeCounts[i] as number) + 1;
+    return r;
+  };
+
+  function verify(raw: unknown, opts: VerifyOptions = {}): Promise<VerifyResult> {
+    let r: VerifyResult | Promise<VerifyResult>;
+    try {
+      r = evaluate(raw, opts);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return r instanceof Promise ? r.then(counted) : Promise.resolve(counted(r));
+  }
+
+  /** Verifications since start by outcome. */
+  const outcomes = (): ReadonlyMap<VerifyCode, number> => new Map(VERIFY_CODES.map((c, i) => [c, outcomeCounts[i] ?? 0]));
+
+  return { verify, outcomes };
 }
 
 export type Verifier = ReturnType<typeof createVerifier>;
