@@ -14,7 +14,7 @@ import { and, count, desc, eq, gt, ilike, inArray, isNull, like, lte, or, type S
 import type { Actor } from '../actor';
 import { SCOPES } from '../actor';
 import { writeAudit } from '../audit';
-import { assertKeyAccess, assertRole, assertScope } from '../authorize';
+import { assertRole, assertScope } from '../authorize';
 import { beforeCursor, pageOf, positionOf } from '../cursor';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import type { KeyEvents } from '../key-events';
@@ -26,6 +26,7 @@ import { createRemainingOps } from './remaining';
 import { keyStatus } from './status';
 import type { CreateKeyInput, KeyListFilter, KeyStatus, KeyView, UpdateKeyInput } from './types';
 import { validateCommon, validateRefillSettings } from './validate';
+import { findVisibleKey } from './visible-key';
 
 export const DEFAULT_PREFIX = 'kw';
 
@@ -93,12 +94,7 @@ export function createKeyService(deps: KeyServiceDeps) {
 
   /** `ownOnly`: user-scoped surfaces (Rybbit) reach only the caller's own keys, whatever the role. */
   async function loadVisible(actor: Actor, id: string, ownOnly = false): Promise<Key> {
-    const [row] = await db
-      .select()
-      .from(keys)
-      .where(and(eq(keys.id, id), isNull(keys.deletedAt)));
-    if (!row) throw notFound('Key not found');
-    assertKeyAccess(actor, row);
+    const row = await findVisibleKey(db, actor, id);
     if (ownOnly && row.userId !== actor.userId) throw notFound('Key not found');
     return row;
   }

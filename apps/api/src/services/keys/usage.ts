@@ -1,8 +1,9 @@
-import { type Db, keys, verificationCounts } from '@keyward/db';
-import { and, eq, gte, isNull, sql } from 'drizzle-orm';
+import { type Db, verificationCounts } from '@keyward/db';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import { type Actor, SCOPES } from '../actor';
-import { assertKeyAccess, assertScope } from '../authorize';
-import { notFound } from '../errors';
+import { assertScope } from '../authorize';
+import { bucketStart } from './usage-buckets';
+import { findVisibleKey } from './visible-key';
 
 export const USAGE_RANGES = ['24h', '7d', '30d'] as const;
 export type UsageRange = (typeof USAGE_RANGES)[number];
@@ -34,20 +35,14 @@ export interface KeyUsage {
 export function createKeyUsageService(db: Db, now: () => number = Date.now) {
   async function usage(actor: Actor, keyId: string, range: UsageRange): Promise<KeyUsage> {
     assertScope(actor, SCOPES.keysRead);
-    const [key] = await db
-      .select({ organizationId: keys.organizationId, userId: keys.userId })
-      .from(keys)
-      .where(and(eq(keys.id, keyId), isNull(keys.deletedAt)));
-    if (!key) throw notFound('Key not found');
-    assertKeyAccess(actor, key);
+    await findVisibleKey(db, actor, keyId);
 
     const { ms, granularity } = RANGE[range];
     const unit = UNIT_MS[granularity];
     const to = now();
     // The first bucket starts on a bucket boundary, so the oldest bar is a whole hour or day.
     const from = Math.floor((to - ms) / unit) * unit + unit;
-    // Epoch arithmetic: UTC-aligned buckets whatever the database's time zone.
-    const bucket = sql<number>`(floor(extract(epoch from ${verificationCounts.minute}) * 1000 / ${unit}) * ${unit})::float8`;
+    const bucket = bucketStart(unit);
     const rows = await db
       .select({ start: bucket, outcome: verificationCounts.outcome, count: sql<number>`sum(${verificationCounts.count})::int` })
       .from(verificationCounts)

@@ -1,8 +1,10 @@
 import { type Db, keys, verificationCounts } from '@keyward/db';
-import { and, eq, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { type Actor, canManageAllKeys, SCOPES } from '../actor';
-import { assertKeyAccess, assertScope } from '../authorize';
-import { badRequest, notFound } from '../errors';
+import { assertScope } from '../authorize';
+import { badRequest } from '../errors';
+import { bucketStart } from './usage-buckets';
+import { findVisibleKey } from './visible-key';
 
 const DAY_MS = 86_400_000;
 /** What a query covers when it names no start: Unkey's default window. */
@@ -33,12 +35,7 @@ export function createVerificationHistory(db: Db, now: () => number = Date.now) 
   /** Which keys' counts to read; an owner's keys are selected in the query itself, however many. */
   async function keysOf(actor: Actor, q: HistoryQuery): Promise<SQL> {
     if (q.keyId) {
-      const [key] = await db
-        .select({ id: keys.id, organizationId: keys.organizationId, userId: keys.userId })
-        .from(keys)
-        .where(and(eq(keys.id, q.keyId), isNull(keys.deletedAt)));
-      if (!key) throw notFound('Key not found');
-      assertKeyAccess(actor, key);
+      const key = await findVisibleKey(db, actor, q.keyId);
       return eq(verificationCounts.keyId, key.id);
     }
     if (!q.ownerId) throw badRequest('provide keyId or ownerId', 'keyId');
@@ -55,8 +52,7 @@ export function createVerificationHistory(db: Db, now: () => number = Date.now) 
     if (end - start > MAX_SPAN_MS) throw badRequest('the range may span at most 366 days', 'start');
     const ofKeys = await keysOf(actor, q);
 
-    // Epoch arithmetic: UTC days whatever the database's time zone.
-    const day = sql<number>`(floor(extract(epoch from ${verificationCounts.minute}) * 1000 / ${DAY_MS}) * ${DAY_MS})::float8`;
+    const day = bucketStart(DAY_MS);
     const sumOf = (outcome: string) => sql<number>`coalesce(sum(${verificationCounts.count}) filter (where ${verificationCounts.outcome} = ${outcome}), 0)::int`;
     const rows = await db
       .select({

@@ -42,15 +42,40 @@ describeEachDb('key-change broadcast between instances', (driver) => {
     await db.close();
   });
 
-  async function instance() {
+  /** An instance on its own connection; `now` is its clock, which stamps and times notifications. */
+  async function instance(now: () => number = Date.now) {
     const handle = await db.connect();
     const events = createKeyEvents();
     const loader = countingLoader();
     const cache = createKeyCache(loader.load);
     events.subscribe((c) => cache.invalidate(c));
-    stops.push(await startInvalidation(handle, events, cache, quiet, { ttlMs: 60_000, fallbackTtlMs: 1000 }));
-    return { events, cache, loader };
+    const lags: number[] = [];
+    stops.push(
+      await startInvalidation(handle, events, cache, quiet, { ttlMs: 60_000, fallbackTtlMs: 1000, now, onDelivered: (ms) => lags.push(ms) }),
+    );
+    return { events, cache, loader, lags };
   }
+
+  it('stamps each payload with its publish time and reports the delay on receipt', async () => {
+    const clock = 1_000_000;
+    const sender = await instance(() => clock);
+    const receiver = await instance(() => clock + 250);
+    await sender.events.changed({ kind: 'keys', hashes: ['h1'] });
+    await until(() => receiver.lags.length > 0);
+    expect(receiver.lags[0]).toBe(250);
+  });
+
+  it('still applies payloads without a timestamp, as older instances send them', async () => {
+    const receiver = await instance();
+    await receiver.cache.get('old');
+    const raw = await db.connect();
+    await raw.notify(INVALIDATION_CHANNEL, JSON.stringify({ kind: 'keys', hashes: ['old'] }));
+    await until(() => {
+      void receiver.cache.get('old');
+      return receiver.loader.loads() >= 2;
+    });
+    expect(receiver.lags).toEqual([]);
+  });
 
   it('drops the entry on the other instance through NOTIFY', async () => {
     const a = await instance();
