@@ -69,8 +69,8 @@ export function createKeyCache(load: KeyStateLoader, opts: KeyCacheOptions = {})
   }
 
   /** The cached answer without a promise (the hot path): undefined means "not cached, call get". */
-  function peek(hash: string): KeyState | null | undefined {
-    const hit = cached(hash, now());
+  function peek(hash: string, t: number = now()): KeyState | null | undefined {
+    const hit = cached(hash, t);
     if (hit !== undefined) hits++;
     return hit;
   }

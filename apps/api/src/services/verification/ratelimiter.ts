@@ -15,11 +15,14 @@ export interface RateLimiter {
  * dropped (a dropped window only forgets recent traffic of an idle key).
  */
 export function createLocalRateLimiter(maxEntries = 100_000): RateLimiter {
-  const windows = new Lru<string, SlidingWindowState>(maxEntries);
+  // A holder per window, updated in place: one map lookup per call once a window exists.
+  const windows = new Lru<string, { state: SlidingWindowState }>(maxEntries);
   return {
     limit(id, config, now) {
-      const result = slidingWindow(windows.get(id), config, now);
-      windows.set(id, result.state);
+      const held = windows.get(id);
+      const result = slidingWindow(held?.state, config, now);
+      if (held) held.state = result.state;
+      else windows.set(id, { state: result.state });
       return result;
     },
   };

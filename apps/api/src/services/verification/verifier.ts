@@ -45,7 +45,8 @@ export interface VerifyResult {
 
 /** Where verification state comes from: a synchronous peek at the cache, then a load. */
 export interface KeyLookup {
-  peek(hash: string): KeyState | null | undefined;
+  /** `t`: the caller's clock reading, so one verification reads the clock once. */
+  peek(hash: string, t?: number): KeyState | null | undefined;
   get: KeyStateLoader;
 }
 
@@ -133,7 +134,7 @@ export function createVerifier(deps: VerifierDeps) {
     const t = now();
     if (!isWellFormedKey(raw)) return { valid: false, code: 'NOT_FOUND', key: null };
     const hash = hashKey(raw);
-    const state = lookup.peek(hash);
+    const state = lookup.peek(hash, t);
     if (state === undefined) return lookup.get(hash).then((loaded) => decide(loaded, opts, t));
     return decide(state, opts, t);
   }
