@@ -3,13 +3,10 @@ import { type RouterOutputs, trpc } from '../../api';
 import { formatDate, relativeTime, useNow } from '../../lib/time';
 import { canManageAllKeys, useSession } from '../../session';
 import { Badge } from '../../ui/Badge';
-import { Button } from '../../ui/Button';
 import { Muted, Section } from '../../ui/misc';
-import { EmptyState, ErrorState, LoadingState } from '../../ui/States';
-import { Table } from '../../ui/Table';
-import { ConfirmDeleteDialog, CreateForm } from './parts';
+import { CatalogList } from './CatalogList';
+import { ConfirmDeleteDialog, DeleteButton, type FieldSpec } from './parts';
 
-type ServiceAccount = RouterOutputs['serviceAccounts']['list']['items'][number];
 type Api = RouterOutputs['apis']['list'][number];
 type Role = RouterOutputs['rbac']['listRoles'][number];
 type Permission = RouterOutputs['rbac']['listPermissions'][number];
@@ -19,6 +16,20 @@ const splitNames = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 /** Owners and admins manage service accounts, APIs, roles and permissions; members only read them. */
 function useCanManage() {
   return canManageAllKeys(useSession().org.role);
+}
+
+const DESCRIPTION_FIELD: FieldSpec = { name: 'description', label: 'Description', optional: true, maxLength: 1000 };
+
+/** A blank description is left out rather than sent empty. */
+const nameAndDescription = (v: Record<string, string>) => ({ name: v.name ?? '', ...(v.description ? { description: v.description } : {}) });
+
+function NameCell({ row, mono = false }: { row: { name: string; description: string | null }; mono?: boolean }) {
+  return (
+    <>
+      <span className={mono ? 'cell-title mono' : 'cell-title'}>{row.name}</span>
+      {row.description ? <span className="cell-sub">{row.description}</span> : null}
+    </>
+  );
 }
 
 function Created({ at }: { at: string | Date }) {
@@ -39,47 +50,27 @@ export function ServiceAccountsSection() {
       description={`Owners of keys that belong to a workload rather than a person.${manage ? '' : ' Only owners and admins can create them.'}`}
     >
       <div className="stack">
-        {manage ? (
-          <CreateForm
-            label="Create a service account"
-            submitLabel="Create service account"
-            pending={create.isPending}
-            fields={[
-              { name: 'name', label: 'Name', maxLength: 200 },
-              { name: 'description', label: 'Description', optional: true, maxLength: 1000 },
-            ]}
-            onSubmit={(v) => create.mutateAsync({ name: v.name ?? '', ...(v.description ? { description: v.description } : {}) })}
-          />
-        ) : null}
-        {list.isPending ? (
-          <LoadingState label="Loading service accounts…" />
-        ) : list.isError ? (
-          <ErrorState title="Could not load service accounts" error={list.error} onRetry={() => void list.refetch()} />
-        ) : list.data.items.length === 0 ? (
-          <EmptyState title="No service accounts yet">{manage ? 'Create one for a CI job or a backend that needs its own keys.' : null}</EmptyState>
-        ) : (
-          <Table<ServiceAccount>
-            caption="Service accounts"
-            rows={list.data.items}
-            rowKey={(a) => a.id}
-            columns={[
-              {
-                key: 'name',
-                header: 'Name',
-                className: 'cell--lead',
-                render: (a) => (
-                  <>
-                    <span className="cell-title">{a.name}</span>
-                    {a.description ? <span className="cell-sub">{a.description}</span> : null}
-                  </>
-                ),
-              },
-              { key: 'id', header: 'ID', render: (a) => <span className="mono">{a.id}</span> },
-              { key: 'created', header: 'Created', render: (a) => <Created at={a.createdAt} /> },
-            ]}
-            footer={list.data.nextCursor ? <Muted>Showing the newest 100.</Muted> : undefined}
-          />
-        )}
+        <CatalogList
+          noun="service accounts"
+          manage={manage}
+          query={list}
+          rows={(d) => d.items}
+          emptyTitle="No service accounts yet"
+          emptyHint={manage ? 'Create one for a CI job or a backend that needs its own keys.' : null}
+          create={{
+            label: 'Create a service account',
+            submitLabel: 'Create service account',
+            pending: create.isPending,
+            fields: [{ name: 'name', label: 'Name', maxLength: 200 }, DESCRIPTION_FIELD],
+            onSubmit: (v) => create.mutateAsync(nameAndDescription(v)),
+          }}
+          columns={[
+            { key: 'name', header: 'Name', className: 'cell--lead', render: (a) => <NameCell row={a} /> },
+            { key: 'id', header: 'ID', render: (a) => <span className="mono">{a.id}</span> },
+            { key: 'created', header: 'Created', render: (a) => <Created at={a.createdAt} /> },
+          ]}
+          footer={(d) => (d.nextCursor ? <Muted>Showing the newest 100.</Muted> : undefined)}
+        />
       </div>
     </Section>
   );
@@ -102,67 +93,47 @@ export function ApisSection() {
   return (
     <Section title="APIs" description="Separate keyspaces, as in Unkey. Keys created without choosing one go to the default API.">
       <div className="stack">
-        {manage ? (
-          <CreateForm
-            label="Create an API"
-            submitLabel="Create API"
-            pending={create.isPending}
-            fields={[{ name: 'name', label: 'Name', maxLength: 200 }]}
-            onSubmit={(v) => create.mutateAsync({ name: v.name ?? '' })}
-          />
-        ) : null}
-        {list.isPending ? (
-          <LoadingState label="Loading APIs…" />
-        ) : list.isError ? (
-          <ErrorState title="Could not load APIs" error={list.error} onRetry={() => void list.refetch()} />
-        ) : list.data.length === 0 ? (
-          <EmptyState title="No APIs" />
-        ) : (
-          <Table<Api>
-            caption="APIs"
-            rows={list.data}
-            rowKey={(a) => a.id}
-            columns={[
-              {
-                key: 'name',
-                header: 'Name',
-                className: 'cell--lead',
-                render: (a) => (
-                  <span className="cell-title">
-                    {a.name} {a.isDefault ? <Badge tone="accent">default</Badge> : null}
-                  </span>
-                ),
-              },
-              { key: 'id', header: 'ID', render: (a) => <span className="mono">{a.id}</span> },
-              { key: 'created', header: 'Created', render: (a) => <Created at={a.createdAt} /> },
-              ...(manage
-                ? [
-                    {
-                      key: 'actions',
-                      header: 'Actions',
-                      align: 'end' as const,
-                      render: (a: Api) =>
-                        a.isDefault ? (
-                          <Muted>Protected</Muted>
-                        ) : (
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            aria-label={`Delete API ${a.name}`}
-                            onClick={() => {
-                              remove.reset();
-                              setDeleting(a);
-                            }}
-                          >
-                            Delete
-                          </Button>
-                        ),
-                    },
-                  ]
-                : []),
-            ]}
-          />
-        )}
+        <CatalogList
+          noun="APIs"
+          manage={manage}
+          query={list}
+          rows={(d) => d}
+          emptyTitle="No APIs"
+          create={{
+            label: 'Create an API',
+            submitLabel: 'Create API',
+            pending: create.isPending,
+            fields: [{ name: 'name', label: 'Name', maxLength: 200 }],
+            onSubmit: (v) => create.mutateAsync({ name: v.name ?? '' }),
+          }}
+          columns={[
+            {
+              key: 'name',
+              header: 'Name',
+              className: 'cell--lead',
+              render: (a) => (
+                <span className="cell-title">
+                  {a.name} {a.isDefault ? <Badge tone="accent">default</Badge> : null}
+                </span>
+              ),
+            },
+            { key: 'id', header: 'ID', render: (a) => <span className="mono">{a.id}</span> },
+            { key: 'created', header: 'Created', render: (a) => <Created at={a.createdAt} /> },
+          ]}
+          actions={(a) =>
+            a.isDefault ? (
+              <Muted>Protected</Muted>
+            ) : (
+              <DeleteButton
+                label={`Delete API ${a.name}`}
+                onClick={() => {
+                  remove.reset();
+                  setDeleting(a);
+                }}
+              />
+            )
+          }
+        />
       </div>
       {deleting ? (
         <ConfirmDeleteDialog
@@ -202,18 +173,14 @@ export function RolesSection() {
   const deleteM = deleting?.kind === 'role' ? deleteRole : deletePermission;
 
   const deleteButton = (d: Deleting) => (
-    <Button
-      size="sm"
-      variant="ghost"
-      aria-label={`Delete ${d.kind} ${d.row.name}`}
+    <DeleteButton
+      label={`Delete ${d.kind} ${d.row.name}`}
       onClick={() => {
         deleteRole.reset();
         deletePermission.reset();
         setDeleting(d);
       }}
-    >
-      Delete
-    </Button>
+    />
   );
 
   return (
@@ -223,92 +190,61 @@ export function RolesSection() {
     >
       <div className="stack">
         <h3>Roles</h3>
-        {manage ? (
-          <CreateForm
-            label="Create a role"
-            submitLabel="Create role"
-            pending={createRole.isPending}
-            fields={[
+        <CatalogList
+          noun="roles"
+          manage={manage}
+          query={roles}
+          rows={(d) => d}
+          emptyTitle="No roles yet"
+          create={{
+            label: 'Create a role',
+            submitLabel: 'Create role',
+            pending: createRole.isPending,
+            fields: [
               { name: 'name', label: 'Role name', maxLength: 512 },
               { name: 'permissions', label: 'Permissions', optional: true, hint: 'Names separated by commas; new ones are created.' },
-            ]}
-            onSubmit={(v) => createRole.mutateAsync({ name: v.name ?? '', permissions: splitNames(v.permissions ?? '') })}
-          />
-        ) : null}
-        {roles.isPending ? (
-          <LoadingState label="Loading roles…" />
-        ) : roles.isError ? (
-          <ErrorState title="Could not load roles" error={roles.error} onRetry={() => void roles.refetch()} />
-        ) : roles.data.length === 0 ? (
-          <EmptyState title="No roles yet" />
-        ) : (
-          <Table<Role>
-            caption="Roles"
-            rows={roles.data}
-            rowKey={(r) => r.id}
-            columns={[
-              { key: 'name', header: 'Role', className: 'cell--lead', render: (r) => <span className="cell-title mono">{r.name}</span> },
-              {
-                key: 'permissions',
-                header: 'Permissions',
-                render: (r) =>
-                  r.permissions.length === 0 ? (
-                    <Muted>None</Muted>
-                  ) : (
-                    <span className="badge-list">
-                      {r.permissions.map((p) => (
-                        <Badge key={p}>{p}</Badge>
-                      ))}
-                    </span>
-                  ),
-              },
-              ...(manage ? [{ key: 'actions', header: 'Actions', align: 'end' as const, render: (r: Role) => deleteButton({ kind: 'role', row: r }) }] : []),
-            ]}
-          />
-        )}
+            ],
+            onSubmit: (v) => createRole.mutateAsync({ name: v.name ?? '', permissions: splitNames(v.permissions ?? '') }),
+          }}
+          columns={[
+            { key: 'name', header: 'Role', className: 'cell--lead', render: (r) => <span className="cell-title mono">{r.name}</span> },
+            {
+              key: 'permissions',
+              header: 'Permissions',
+              render: (r) =>
+                r.permissions.length === 0 ? (
+                  <Muted>None</Muted>
+                ) : (
+                  <span className="badge-list">
+                    {r.permissions.map((p) => (
+                      <Badge key={p}>{p}</Badge>
+                    ))}
+                  </span>
+                ),
+            },
+          ]}
+          actions={(r) => deleteButton({ kind: 'role', row: r })}
+        />
 
         <h3>Permissions</h3>
-        {manage ? (
-          <CreateForm
-            label="Create a permission"
-            submitLabel="Create permission"
-            pending={createPermission.isPending}
-            fields={[
-              { name: 'name', label: 'Permission name', maxLength: 512, hint: 'For example billing.read' },
-              { name: 'description', label: 'Description', optional: true, maxLength: 1000 },
-            ]}
-            onSubmit={(v) => createPermission.mutateAsync({ name: v.name ?? '', ...(v.description ? { description: v.description } : {}) })}
-          />
-        ) : null}
-        {permissions.isPending ? (
-          <LoadingState label="Loading permissions…" />
-        ) : permissions.isError ? (
-          <ErrorState title="Could not load permissions" error={permissions.error} onRetry={() => void permissions.refetch()} />
-        ) : permissions.data.length === 0 ? (
-          <EmptyState title="No permissions yet" />
-        ) : (
-          <Table<Permission>
-            caption="Permissions"
-            rows={permissions.data}
-            rowKey={(p) => p.id}
-            columns={[
-              {
-                key: 'name',
-                header: 'Permission',
-                className: 'cell--lead',
-                render: (p) => (
-                  <>
-                    <span className="cell-title mono">{p.name}</span>
-                    {p.description ? <span className="cell-sub">{p.description}</span> : null}
-                  </>
-                ),
-              },
-              ...(manage
-                ? [{ key: 'actions', header: 'Actions', align: 'end' as const, render: (p: Permission) => deleteButton({ kind: 'permission', row: p }) }]
-                : []),
-            ]}
-          />
-        )}
+        <CatalogList
+          noun="permissions"
+          manage={manage}
+          query={permissions}
+          rows={(d) => d}
+          emptyTitle="No permissions yet"
+          create={{
+            label: 'Create a permission',
+            submitLabel: 'Create permission',
+            pending: createPermission.isPending,
+            fields: [{ name: 'name', label: 'Permission name', maxLength: 512, hint: 'For example billing.read' }, DESCRIPTION_FIELD],
+            onSubmit: (v) => createPermission.mutateAsync(nameAndDescription(v)),
+          }}
+          columns={[
+            { key: 'name', header: 'Permission', className: 'cell--lead', render: (p) => <NameCell row={p} mono /> },
+          ]}
+          actions={(p) => deleteButton({ kind: 'permission', row: p })}
+        />
       </div>
       {deleting ? (
         <ConfirmDeleteDialog

@@ -81,6 +81,15 @@ export function CreateForm({
   );
 }
 
+/** A row's Delete action; `label` names the row for assistive technology, as every row reads "Delete". */
+export function DeleteButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <Button size="sm" variant="ghost" aria-label={label} onClick={onClick}>
+      Delete
+    </Button>
+  );
+}
+
 /** Asks before a delete; shows the API's refusal in place. */
 export function ConfirmDeleteDialog({
   title,
