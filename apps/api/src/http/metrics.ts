@@ -1,4 +1,4 @@
-import { createCounter, createHistogram, renderCounter, renderGauge } from '../observability/prometheus';
+import { createCounter, createHistogram, labelSets, renderCounter, renderGauge } from '../observability/prometheus';
 import type { Services } from '../services';
 import type { RequestObserver } from './request-timing';
 
@@ -10,8 +10,9 @@ export function createHttpMetrics(services: Services) {
 
   // Requests no route claimed (404s, the UI's files) share one label: raw paths would make a
   // series per id.
+  const labelsOf = labelSets(['method', 'route', 'status'] as const);
   const observe: RequestObserver = ({ method, status, durationMs, route }) => {
-    const labels = { method, route: route ?? 'unmatched', status: String(status) };
+    const labels = labelsOf(method, route ?? 'unmatched', String(status));
     requests.inc(labels);
     latency.observe(durationMs / 1000, labels);
   };
