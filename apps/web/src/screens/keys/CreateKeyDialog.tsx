@@ -8,7 +8,7 @@ import { SelectField } from '../../ui/Field';
 import { Callout } from '../../ui/States';
 import { focusFirstError, KeyForm } from './KeyForm';
 import { KeyStart, keyName } from './key-bits';
-import { SecretReveal } from './SecretReveal';
+import { SecretKeyDialog } from './SecretKeyDialog';
 
 const PREFIX = 'create-key';
 
@@ -22,7 +22,6 @@ export function CreateKeyDialog({ onClose, now = Date.now }: { onClose: () => vo
   const [errors, setErrors] = useState<KeyFormErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ key: Key; secret: string } | null>(null);
-  const [acknowledged, setAcknowledged] = useState(false);
   // The API (keyspace) the key goes into; until one is picked, the organization's default.
   const apis = trpc.apis.list.useQuery();
   const [chosenApi, setChosenApi] = useState<string | null>(null);
@@ -82,29 +81,16 @@ export function CreateKeyDialog({ onClose, now = Date.now }: { onClose: () => vo
 
   if (created) {
     return (
-      <Dialog
-        key="secret"
-        open
-        onClose={onClose}
-        dismissible={acknowledged}
+      <SecretKeyDialog
         title="Your new API key"
-        footer={
-          <Button variant="primary" disabled={!acknowledged} onClick={onClose}>
-            Done
-          </Button>
+        secret={created.secret}
+        onDone={onClose}
+        context={
+          <p>
+            <strong>{keyName(created.key)}</strong> · <KeyStart start={created.key.start} />
+          </p>
         }
-      >
-        <SecretReveal
-          secret={created.secret}
-          acknowledged={acknowledged}
-          onAcknowledge={setAcknowledged}
-          context={
-            <p>
-              <strong>{keyName(created.key)}</strong> · <KeyStart start={created.key.start} />
-            </p>
-          }
-        />
-      </Dialog>
+      />
     );
   }
 

@@ -8,7 +8,7 @@ import { Segmented } from '../../ui/Field';
 import { Callout } from '../../ui/States';
 import { focusFirstError, KeyForm } from './KeyForm';
 import { KeyStart, keyName } from './key-bits';
-import { SecretReveal } from './SecretReveal';
+import { SecretKeyDialog } from './SecretKeyDialog';
 
 function useInvalidateKey() {
   const utils = trpc.useUtils();
@@ -107,7 +107,6 @@ export function RollKeyDialog({ k, onClose, onRolled }: { k: Key; onClose: () =>
   const invalidate = useInvalidateKey();
   const [grace, setGrace] = useState<Grace>('3600000');
   const [rolled, setRolled] = useState<{ key: Key; secret: string } | null>(null);
-  const [acknowledged, setAcknowledged] = useState(false);
   const reroll = trpc.keys.reroll.useMutation({
     onSuccess: (res) => {
       setRolled(res);
@@ -117,31 +116,17 @@ export function RollKeyDialog({ k, onClose, onRolled }: { k: Key; onClose: () =>
   const words = GRACE.find((g) => g.value === grace)?.words ?? '';
 
   if (rolled) {
-    const finish = () => onRolled(rolled.key);
     return (
-      <Dialog
-        key="secret"
-        open
-        onClose={finish}
-        dismissible={acknowledged}
+      <SecretKeyDialog
         title="Your rolled API key"
-        footer={
-          <Button variant="primary" disabled={!acknowledged} onClick={finish}>
-            Done
-          </Button>
+        secret={rolled.secret}
+        onDone={() => onRolled(rolled.key)}
+        context={
+          <p>
+            Replace <KeyStart start={k.start} /> with this key. The old key {words}.
+          </p>
         }
-      >
-        <SecretReveal
-          secret={rolled.secret}
-          acknowledged={acknowledged}
-          onAcknowledge={setAcknowledged}
-          context={
-            <p>
-              Replace <KeyStart start={k.start} /> with this key. The old key {words}.
-            </p>
-          }
-        />
-      </Dialog>
+      />
     );
   }
 
