@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { type Handlers, renderWithApi, SESSION } from '../../test/api';
+import { apiError, type Handlers, renderWithApi, SESSION } from '../../test/api';
 import { SettingsScreen } from './SettingsScreen';
 
 const MEMBER = { ...SESSION, org: { ...SESSION.org, role: 'member' as const } };
@@ -39,6 +39,45 @@ describe('SettingsScreen', () => {
     await user.click(within(form).getByRole('button', { name: 'Save policy' }));
     expect(await screen.findByText('Leaked keys are now only flagged.')).toBeInTheDocument();
     expect(calls.find((c) => c.path === 'orgs.setLeakedKeyPolicy')?.input).toEqual({ policy: 'flag' });
+  });
+
+  it('removes a member only after confirming, and shows why a removal was refused', async () => {
+    let members = [
+      { userId: 'user_2', name: 'Ada', email: 'ada@example.com', role: 'member', joinedAt: future },
+      { userId: 'user_3', name: 'Bob', email: 'bob@example.com', role: 'member', joinedAt: future },
+    ];
+    const { calls } = renderWithApi(
+      <SettingsScreen />,
+      handlers({
+        'orgs.members': () => members,
+        'orgs.removeMember': (input) => {
+          const { userId } = input as { userId: string };
+          if (userId === 'user_3') throw apiError('Bob still owns keys that cannot be moved', { code: 'CONFLICT', httpStatus: 409 });
+          members = members.filter((m) => m.userId !== userId);
+          return { success: true };
+        },
+      }),
+    );
+    const user = userEvent.setup();
+    const table = await screen.findByRole('table', { name: 'Members' });
+
+    await user.click(within(table).getByRole('button', { name: 'Remove Ada' }));
+    const confirm = await screen.findByRole('alertdialog', { name: 'Remove Ada?' });
+    expect(within(confirm).getByText(/ada@example\.com loses access/)).toBeInTheDocument();
+    await user.click(within(confirm).getByRole('button', { name: 'Cancel' }));
+    expect(calls.some((c) => c.path === 'orgs.removeMember')).toBe(false);
+
+    await user.click(within(table).getByRole('button', { name: 'Remove Ada' }));
+    await user.click(within(await screen.findByRole('alertdialog', { name: 'Remove Ada?' })).getByRole('button', { name: 'Remove member' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    await waitFor(() => expect(within(table).queryByText('Ada')).toBeNull());
+    expect(calls.find((c) => c.path === 'orgs.removeMember')?.input).toEqual({ userId: 'user_2' });
+
+    await user.click(within(table).getByRole('button', { name: 'Remove Bob' }));
+    const refused = await screen.findByRole('alertdialog', { name: 'Remove Bob?' });
+    await user.click(within(refused).getByRole('button', { name: 'Remove member' }));
+    expect(await within(refused).findByText('Bob still owns keys that cannot be moved')).toBeInTheDocument();
+    expect(within(table).getByText('Bob')).toBeInTheDocument();
   });
 
   it('hides the leaked-key policy and catalogue controls from a member, and shows their invitations with Accept', async () => {

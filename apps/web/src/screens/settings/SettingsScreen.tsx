@@ -8,12 +8,12 @@ import { formatDate, formatDuration, relativeTime, useNow } from '../../lib/time
 import { canManageOrg, useSession } from '../../session';
 import { Badge } from '../../ui/Badge';
 import { Button } from '../../ui/Button';
-import { Dialog } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { DetailList, Muted, PageHeader, Section } from '../../ui/misc';
 import { type Column, Table } from '../../ui/Table';
 import { Callout, EmptyState, ErrorState, LoadingState } from '../../ui/States';
 import { ApisSection, RolesSection, ServiceAccountsSection } from './CatalogSections';
+import { ConfirmDeleteDialog } from './parts';
 
 const ROLES: { value: OrgRole; label: string; hint: string }[] = [
   { value: 'owner', label: 'Owner', hint: 'Everything, including members and the plan' },
@@ -178,29 +178,18 @@ function RemoveMemberDialog({ member, onClose }: { member: Member; onClose: () =
     },
   });
   return (
-    <Dialog
-      open
-      role="alertdialog"
-      size="sm"
-      onClose={onClose}
-      dismissible={!remove.isPending}
+    <ConfirmDeleteDialog
       title={`Remove ${member.name}?`}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={remove.isPending}>
-            Cancel
-          </Button>
-          <Button variant="danger" loading={remove.isPending} onClick={() => remove.mutate({ userId: member.userId })}>
-            Remove member
-          </Button>
-        </>
-      }
+      confirmLabel="Remove member"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => remove.mutate({ userId: member.userId })}
+      onClose={onClose}
     >
       <p>
         {member.email} loses access to this organization at once, and keys acting for them stop working.
       </p>
-      {remove.isError ? <Callout tone="danger">{errorMessage(remove.error)}</Callout> : null}
-    </Dialog>
+    </ConfirmDeleteDialog>
   );
 }
 
