@@ -1,8 +1,8 @@
 import { describeEachDb } from '@keyward/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bearer, call, type Reply, signUp } from '../../test-support/http';
-import { startTestServer, type TestServer } from '../../test-support/server';
-import { mintRootKey } from '../../test-support/unkey';
+import { bearer, call, type Reply } from '../../test-support/http';
+import type { TestServer } from '../../test-support/server';
+import { startUnkeyServer } from '../../test-support/unkey';
 
 const POST_ROUTES = [
   'keys.createKey',
@@ -44,12 +44,10 @@ describeEachDb('seed 04: bad input to the Unkey surface', (driver) => {
   const secrets: string[] = [];
 
   beforeAll(async () => {
-    s = await startTestServer(driver);
-    const owner = await signUp(s.url);
-    const root = await mintRootKey(s.url, owner.token);
-    secrets.push(root.key);
-    auth = bearer(root.key);
-    apiId = (await call(s.url, 'POST', '/v1/apis.createApi', { headers: auth, body: { name: 'bad input' } })).body.apiId;
+    let rootKey: string;
+    ({ server: s, rootKey, apiId } = await startUnkeyServer(driver, 'bad input'));
+    secrets.push(rootKey);
+    auth = bearer(rootKey);
     const created = await call(s.url, 'POST', '/v1/keys.createKey', { headers: auth, body: { apiId, remaining: 5 } });
     keyId = created.body.keyId;
     secrets.push(created.body.key);

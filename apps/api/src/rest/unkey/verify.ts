@@ -1,8 +1,9 @@
 import { validatePermissionQuery } from '@keyward/core';
 import type { Router } from 'express';
-import { type ClientInfo, clientInfo } from '../../http/client-info';
+import { clientInfo } from '../../http/client-info';
 import { parseWith } from '../../http/validate';
 import type { Services } from '../../services';
+import type { ClientInfo } from '../../services/accounts';
 import { badRequest } from '../../services/errors';
 import { verifyJson } from './render';
 import type { UnkeyContext } from './router';
